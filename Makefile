@@ -1,0 +1,81 @@
+# The one entry point. `make run` sets everything up and starts the bot; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+PYENV_PY310 := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10) $(shell command -v python3.10 2>/dev/null))
+SPACY_DIR   := build/spacy/baclofen_en
+GEN_NLU     := data/nlu/generated_symptoms.yml
+MODEL       := models/baclofen.tar.gz
+RASA_PORT   ?= 5005
+ACTIONS_PORT ?= 5055
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONPATH := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
+NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
+RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
+
+.PHONY: help install run test lint format validate train spacy nlu-data clean vignettes
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## Create the virtual environment (Python 3.10) and install pinned dependencies
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	@test -n "$(PYENV_PY310)" || { echo "Python 3.10 not found (pyenv versions 3.10.x or python3.10 on PATH)"; exit 1; }
+	@test -x $(PY) || $(PYENV_PY310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip install --quiet -r requirements/dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -m pip check
+	@touch $@
+
+spacy: $(SPACY_DIR)/meta.json ## Build the spaCy pipeline from the catalogue
+
+$(SPACY_DIR)/meta.json: $(VENV)/.installed $(KNOWLEDGE) $(NLP_CODE)
+	$(PY) -m bot.cli.build_spacy $(SPACY_DIR)
+
+nlu-data: $(GEN_NLU) ## Generate symptom training examples from the catalogue
+
+$(GEN_NLU): $(VENV)/.installed $(KNOWLEDGE) bot/cli/generate_nlu.py
+	$(PY) -m bot.cli.generate_nlu $@
+
+train: $(MODEL) ## Train the Rasa model when config, domain, data or NLU code changed
+
+$(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE)
+	$(RASA) train --quiet --domain domain --fixed-model-name baclofen --out models
+	@touch $@
+
+validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
+	$(RASA) data validate --domain domain --quiet --fail-on-warnings --max-history 5
+
+run: $(MODEL) ## Set up (if needed) and start the action server and the Rasa server (REST on :5005)
+	@echo "Starting action server on :$(ACTIONS_PORT) and Rasa on :$(RASA_PORT) (Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --enable-api --cors "http://localhost:*" --quiet & \
+	wait
+
+lint: $(VENV)/.installed ## ruff
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check bot actions tests
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format bot actions tests
+	$(VENV)/bin/ruff check --fix bot actions tests
+
+test: $(MODEL) lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
+	$(PY) -m pytest
+
+vignettes: ## Print vignette figures against a running bot: make vignettes FILE=tests/vignettes/baclofen.yml
+	$(PY) -m bot.cli.vignettes $(or $(FILE),tests/vignettes/baclofen.yml) --url http://127.0.0.1:$(RASA_PORT)
+
+clean: ## Remove built artefacts (keeps the virtual environment)
+	rm -rf build models $(GEN_NLU) .rasa

@@ -1,0 +1,31 @@
+"""action_answer_question: short, sourced answers from bot/knowledge/answers.yml."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.assessment import source_titles
+from actions.safety_net import emergency_if_needed
+from bot.knowledge.answers import load_answers
+from bot.settings import region_numbers
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        events = emergency_if_needed(dispatcher, tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        answer = load_answers().get(str(intent))
+        if answer is None:
+            dispatcher.utter_message(response="utter_default")
+            return events
+        numbers = region_numbers()
+        text = answer.text.format(emergency_number=numbers.emergency_number)
+        text += f" (Source: {source_titles(list(answer.sources))}.)"
+        dispatcher.utter_message(response="utter_answer", answer=text)
+        return events

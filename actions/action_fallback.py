@@ -1,0 +1,24 @@
+"""action_fallback: what the bot says when it did not understand (and the safety net)."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.safety_net import emergency_if_needed
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        events = emergency_if_needed(dispatcher, tracker)
+        if events:
+            return events
+        dispatcher.utter_message(response="utter_default")
+        # Like Rasa's own default fallback: forget the turn so it does not steer later predictions.
+        return [UserUtteranceReverted()]

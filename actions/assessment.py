@@ -1,0 +1,51 @@
+"""Sending an assessment: the level's advice first, then why, the crisis line, the disclaimer."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.history import user_turns
+from bot.knowledge import load_catalogue
+from bot.settings import region_numbers
+from bot.triage import Assessment, assess, situation_from_turns
+
+
+def assess_tracker(tracker: Tracker) -> Assessment:
+    """Triage everything said since the last restart."""
+    situation = situation_from_turns(user_turns(tracker.events), route_slot=tracker.get_slot("route"))
+    return assess(situation)
+
+
+def source_titles(source_ids: List[Text]) -> Text:
+    sources = load_catalogue().sources
+    return "; ".join(sources[s].title for s in source_ids if s in sources)
+
+
+def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -> List[Dict[Text, Any]]:
+    """Send the assessment and return the slot events that record it.
+
+    The first message carries the machine-readable payload (`custom.triage`), so a channel or
+    test reading only the first reply of the turn already has the level.
+    """
+    numbers = region_numbers()
+    fill = {
+        "emergency_number": numbers.emergency_number,
+        "crisis_line": numbers.crisis_line,
+        "poison_line": numbers.poison_line,
+    }
+    dispatcher.utter_message(
+        response=f"utter_level_{assessment.level}",
+        json_message={"triage": assessment.payload()},
+        **fill,
+    )
+    cited = list(dict.fromkeys(s for r in assessment.reasons for s in r["sources"]))
+    why = " ".join(r["text"] for r in assessment.reasons)
+    if cited:
+        why += f" (Sources: {source_titles(cited)}.)"
+    dispatcher.utter_message(response="utter_reasons", reasons=why, **fill)
+    if assessment.crisis_line:
+        dispatcher.utter_message(response="utter_crisis_line", **fill)
+    dispatcher.utter_message(response="utter_disclaimer", **fill)
+    return [SlotSet("triage_level", assessment.level), SlotSet("symptoms", assessment.symptoms)]

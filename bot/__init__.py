@@ -1,0 +1,1 @@
+"""Baclofen withdrawal self-assessment bot: our own Python package (knowledge, NLP, triage, CLI)."""

@@ -1,0 +1,1 @@
+"""Command-line tools: `python -m bot.cli.<tool>` (see README.md)."""

@@ -1,0 +1,208 @@
+"""The symptom catalogue: symptoms, routes and events with their phrases and sources.
+
+Strict loading (unknown keys, unknown severities or source ids raise `CatalogueError`) because the
+catalogue drives both what the bot understands and how it triages: a silent typo would be a
+silent under-triage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, List, Mapping, Tuple
+
+from bot.knowledge._files import read_bytes, read_yaml
+
+SEVERITIES = ("red_flag", "pump_red_flag", "withdrawal", "side_effect", "misuse")
+CATALOGUE_FILE = "catalogue.yml"
+SOURCES_FILE = "sources.yml"
+
+
+class CatalogueError(ValueError):
+    """A clinical data file does not follow its schema."""
+
+
+def _check_keys(kind: str, data: Mapping[str, Any], required: set, optional: set) -> None:
+    if not isinstance(data, Mapping):
+        raise CatalogueError(f"{kind}: expected a mapping, got {type(data).__name__}")
+    missing = required - data.keys()
+    unknown = data.keys() - required - optional
+    where = data.get("id", "?")
+    if missing:
+        raise CatalogueError(f"{kind} {where!r}: missing keys {sorted(missing)}")
+    if unknown:
+        raise CatalogueError(f"{kind} {where!r}: unknown keys {sorted(unknown)}")
+
+
+def _phrases(kind: str, ident: str, values: Any) -> Tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise CatalogueError(f"{kind} {ident!r}: phrases must be a list of non-empty strings")
+    return tuple(v.strip().lower() for v in values)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited reference, with its evidence grade (C confirmed, S secondary)."""
+
+    id: str
+    title: str
+    note: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """Something a person can report, with what it means for triage."""
+
+    id: str
+    label: str
+    plain: str
+    severity: str
+    sources: Tuple[str, ...]
+    phrases: Tuple[str, ...]
+    exact: Tuple[str, ...] = ()
+    pump_early_sign: bool = False
+    overdose_sign: bool = False
+    crisis_line: bool = False
+
+    @property
+    def red_flag(self) -> bool:
+        """A red flag is an emergency on any route."""
+        return self.severity == "red_flag"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Symptom":
+        _check_keys(
+            "symptom",
+            data,
+            {"id", "label", "plain", "severity", "sources", "phrases"},
+            {"exact", "pump_early_sign", "overdose_sign", "crisis_line"},
+        )
+        if data["severity"] not in SEVERITIES:
+            raise CatalogueError(
+                f"symptom {data['id']!r}: severity {data['severity']!r} not one of {SEVERITIES}"
+            )
+        return cls(
+            id=str(data["id"]),
+            label=str(data["label"]),
+            plain=str(data["plain"]),
+            severity=str(data["severity"]),
+            sources=tuple(data["sources"]),
+            phrases=_phrases("symptom", data["id"], data["phrases"]),
+            exact=_phrases("symptom", data["id"], data.get("exact", [])) if data.get("exact") else (),
+            pump_early_sign=bool(data.get("pump_early_sign", False)),
+            overdose_sign=bool(data.get("overdose_sign", False)),
+            crisis_line=bool(data.get("crisis_line", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Route:
+    """How baclofen is taken: tablets (or liquid) by mouth, or an intrathecal pump."""
+
+    id: str
+    label: str
+    phrases: Tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Route":
+        _check_keys("route", data, {"id", "label", "phrases"}, set())
+        return cls(str(data["id"]), str(data["label"]), _phrases("route", data["id"], data["phrases"]))
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened with the medicine (stopped, ran out, tapering, took too much, ...)."""
+
+    id: str
+    label: str
+    sources: Tuple[str, ...]
+    phrases: Tuple[str, ...]
+    abrupt: bool = False
+    depressant: bool = False
+    pump: bool = False
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Event":
+        _check_keys(
+            "event", data, {"id", "label", "sources", "phrases"}, {"abrupt", "depressant", "pump"}
+        )
+        return cls(
+            id=str(data["id"]),
+            label=str(data["label"]),
+            sources=tuple(data["sources"]),
+            phrases=_phrases("event", data["id"], data["phrases"]),
+            abrupt=bool(data.get("abrupt", False)),
+            depressant=bool(data.get("depressant", False)),
+            pump=bool(data.get("pump", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the bot knows how to recognise, indexed by id."""
+
+    symptoms: Dict[str, Symptom]
+    routes: Dict[str, Route]
+    events: Dict[str, Event]
+    sources: Dict[str, Source]
+    fingerprint: str = field(default="")
+
+    def symptom(self, symptom_id: str) -> Symptom:
+        return self.symptoms[symptom_id]
+
+    @property
+    def red_flags(self) -> List[Symptom]:
+        return [s for s in self.symptoms.values() if s.red_flag]
+
+    @classmethod
+    def from_dicts(
+        cls, catalogue: Mapping[str, Any], sources: Mapping[str, Any], fingerprint: str = ""
+    ) -> "Catalogue":
+        _check_keys("catalogue", catalogue, {"version", "symptoms", "routes", "events"}, set())
+        _check_keys("sources file", sources, {"sources"}, set())
+        source_map = {}
+        for sid, s in sources["sources"].items():
+            _check_keys("source", {"id": sid, **s}, {"id", "title", "note", "grade"}, set())
+            source_map[sid] = Source(sid, s["title"], s["note"], s["grade"])
+        symptoms = _index("symptom", [Symptom.from_dict(d) for d in catalogue["symptoms"]])
+        routes = _index("route", [Route.from_dict(d) for d in catalogue["routes"]])
+        events = _index("event", [Event.from_dict(d) for d in catalogue["events"]])
+        for item in [*symptoms.values(), *events.values()]:
+            unknown = set(item.sources) - source_map.keys()
+            if unknown:
+                raise CatalogueError(f"{item.id!r} cites unknown sources {sorted(unknown)}")
+            if not item.sources:
+                raise CatalogueError(f"{item.id!r} cites no source")
+        _check_unique_phrases(symptoms, routes, events)
+        return cls(symptoms, routes, events, source_map, fingerprint)
+
+
+def _index(kind: str, items: List[Any]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for item in items:
+        if item.id in out:
+            raise CatalogueError(f"duplicate {kind} id {item.id!r}")
+        out[item.id] = item
+    return out
+
+
+def _check_unique_phrases(*groups: Mapping[str, Any]) -> None:
+    """A phrase that belongs to two concepts would make the matcher's choice arbitrary."""
+    owner: Dict[str, str] = {}
+    for group in groups:
+        for item in group.values():
+            for phrase in (*item.phrases, *getattr(item, "exact", ())):
+                if phrase in owner and owner[phrase] != item.id:
+                    raise CatalogueError(
+                        f"phrase {phrase!r} is listed for both {owner[phrase]!r} and {item.id!r}"
+                    )
+                owner[phrase] = item.id
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """The shipped catalogue, loaded once per process."""
+    digest = hashlib.sha256(read_bytes(CATALOGUE_FILE) + read_bytes(SOURCES_FILE)).hexdigest()
+    return Catalogue.from_dicts(read_yaml(CATALOGUE_FILE), read_yaml(SOURCES_FILE), digest[:16])

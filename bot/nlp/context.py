@@ -1,0 +1,59 @@
+"""medspaCy ConText with the project's own rules (bot/knowledge/context_rules.yml).
+
+The rules are ours, not medspaCy's defaults, because the defaults were written for clinical
+notes: they negate too far for chat text ("can't stop seeing things") and miss lay history
+("as a kid"). The rules are read from package data when the pipeline loads.
+"""
+
+
+from typing import Any, Dict, List, Mapping, Optional
+
+import medspacy  # noqa: F401  (registers medspaCy's spaCy extensions)
+from medspacy.context import ConText, ConTextRule
+from spacy.language import Language
+
+from bot.knowledge._files import read_yaml
+
+RULES_FILE = "context_rules.yml"
+_RULE_KEYS = {"literal", "lemmas", "category", "direction", "max_scope", "only_for"}
+
+
+@Language.factory("baclofen_context")
+def make_context(nlp: Language, name: str) -> "BaclofenContext":
+    return BaclofenContext(nlp, name)
+
+
+def load_rules(data: Optional[Mapping[str, Any]] = None) -> List[ConTextRule]:
+    """ConText rules from the YAML data; unknown keys are an error."""
+    data = data if data is not None else read_yaml(RULES_FILE)
+    rules = []
+    for entry in data["rules"]:
+        unknown = set(entry) - _RULE_KEYS
+        if unknown:
+            raise ValueError(f"context rule {entry.get('literal')!r}: unknown keys {sorted(unknown)}")
+        kwargs: Dict[str, Any] = {
+            "literal": str(entry["literal"]),
+            "category": entry["category"],
+            "direction": entry["direction"],
+        }
+        if "lemmas" in entry:
+            kwargs["pattern"] = [{"LEMMA": lemma} for lemma in entry["lemmas"]]
+        if "only_for" in entry:
+            kwargs["allowed_types"] = set(entry["only_for"])
+        if "max_scope" in entry:
+            kwargs["max_scope"] = int(entry["max_scope"])
+        elif entry["direction"] == "TERMINATE":
+            # medspaCy 1.3.1's tuple_overlaps() misses a scope that lies wholly inside another,
+            # so a terminator whose scope is the whole sentence never ends a shorter negation.
+            # A one-word scope around the terminator makes the overlap test see it.
+            kwargs["max_scope"] = 1
+        rules.append(ConTextRule(**kwargs))
+    return rules
+
+
+class BaclofenContext(ConText):
+    """ConText that drops modifiers lying inside a finding ("not sleeping" is one finding)."""
+
+    def __init__(self, nlp: Language, name: str = "baclofen_context") -> None:
+        super().__init__(nlp, name=name, rules=None, prune_on_target_overlap=True)
+        self.add(load_rules())

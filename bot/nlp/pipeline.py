@@ -1,0 +1,44 @@
+"""Building and saving the project's spaCy pipeline (no pretrained model is needed).
+
+blank English -> sentencizer -> lookup lemmatizer (spacy-lookups-data) -> catalogue matcher
+-> ConText. Rasa's SpacyNLP loads the saved folder by path (config.yml).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import bot.nlp  # noqa: F401  (registers our factories)
+from bot.knowledge import load_catalogue
+
+PIPELINE_NAME = "baclofen_en"
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline; the lemmatizer's tables come from the spacy-lookups-data package."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    # Added after initialize(): our components build themselves from the catalogue.
+    nlp.add_pipe("baclofen_finding_matcher")
+    nlp.add_pipe("baclofen_context")
+    nlp.meta["name"] = PIPELINE_NAME
+    nlp.meta["description"] = "Baclofen symptom matcher with medspaCy ConText, built from bot/knowledge"
+    nlp.meta["catalogue_fingerprint"] = load_catalogue().fingerprint
+    return nlp
+
+
+def save_pipeline(path: Path) -> Path:
+    """Write the pipeline to `path` (a folder SpacyNLP can load) and return it."""
+    nlp = build_pipeline()
+    path.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(path)
+    (path / "fingerprint.json").write_text(
+        json.dumps({"catalogue": load_catalogue().fingerprint}), encoding="utf-8"
+    )
+    return path

@@ -1,0 +1,39 @@
+"""Run-time settings from environment variables (documented in README.md, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from bot.knowledge._files import read_yaml
+
+
+@dataclass(frozen=True)
+class RegionNumbers:
+    """The numbers the bot gives: emergency, crisis line, poison help."""
+
+    region: str
+    emergency_number: str
+    crisis_line: str
+    poison_line: str
+
+
+def region_numbers(env: Optional[Mapping[str, str]] = None) -> RegionNumbers:
+    """Numbers for BOT_REGION (default us), with EMERGENCY_NUMBER / CRISIS_LINE overrides.
+
+    An unknown region is an error rather than a silent fallback: a wrong emergency number
+    is worse than a server that refuses to start.
+    """
+    env = os.environ if env is None else env
+    data = read_yaml("regions.yml")
+    region = (env.get("BOT_REGION") or data["default_region"]).strip().lower()
+    if region not in data["regions"]:
+        raise ValueError(f"BOT_REGION={region!r} is not one of {sorted(data['regions'])}")
+    numbers = data["regions"][region]
+    return RegionNumbers(
+        region=region,
+        emergency_number=env.get("EMERGENCY_NUMBER") or numbers["emergency_number"],
+        crisis_line=env.get("CRISIS_LINE") or numbers["crisis_line"],
+        poison_line=numbers.get("poison_line", ""),
+    )

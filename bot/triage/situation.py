@@ -1,0 +1,83 @@
+"""What the person has told us so far, gathered from the findings of every turn.
+
+Pure functions: the actions pass in the findings of each user turn (from the tracker) and get
+back one `Situation` for the triage engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import FrozenSet, Iterable, List, Optional, Sequence
+
+from bot.knowledge import Catalogue, load_catalogue
+from bot.types import Finding
+
+ROUTES = ("tablets", "pump")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The facts triage needs: symptoms present now, the route, and what happened."""
+
+    symptoms: FrozenSet[str] = frozenset()
+    events: FrozenSet[str] = frozenset()
+    route: Optional[str] = None  # tablets | pump | unknown | None (not asked yet)
+    negated: FrozenSet[str] = field(default=frozenset())
+    reported_by_other: bool = False
+
+    @property
+    def on_pump(self) -> bool:
+        return self.route == "pump"
+
+    @property
+    def route_unknown(self) -> bool:
+        return self.route not in ROUTES
+
+
+def situation_from_turns(
+    turns: Sequence[Iterable[Finding]],
+    route_slot: Optional[str] = None,
+    catalogue: Optional[Catalogue] = None,
+) -> Situation:
+    """Fold the findings of each turn, oldest first, into one situation.
+
+    - Only `present` findings count; negated, hypothetical and historical ones do not.
+    - A caregiver's report (experiencer "other") counts as the patient's.
+    - A later negation withdraws an earlier non-red-flag symptom ("actually no headache"),
+      but a red flag once reported stays: the safe side of a correction is to keep it.
+    - The route is the last one mentioned, else the form's slot ("unknown" if they could not say).
+    """
+    catalogue = catalogue or load_catalogue()
+    symptoms: List[str] = []
+    negated: set = set()
+    events: set = set()
+    route: Optional[str] = None
+    by_other = False
+    for findings in turns:
+        for f in findings:
+            if f["assertion"] == "negated" and f["kind"] == "symptom":
+                negated.add(f["id"])
+                known = catalogue.symptoms.get(f["id"])
+                if f["id"] in symptoms and known is not None and not known.red_flag:
+                    symptoms.remove(f["id"])
+                continue
+            if f["assertion"] != "present":
+                continue
+            if f["kind"] == "symptom" and f["id"] in catalogue.symptoms:
+                if f["id"] not in symptoms:
+                    symptoms.append(f["id"])
+                by_other = by_other or f["experiencer"] == "other"
+                negated.discard(f["id"])
+            elif f["kind"] == "event" and f["id"] in catalogue.events:
+                events.add(f["id"])
+            elif f["kind"] == "route" and f["id"] in ROUTES:
+                route = f["id"]
+    if route is None and route_slot:
+        route = route_slot
+    return Situation(
+        symptoms=frozenset(symptoms),
+        events=frozenset(events),
+        route=route,
+        negated=frozenset(negated - set(symptoms)),
+        reported_by_other=by_other,
+    )

@@ -1,0 +1,40 @@
+"""Wire-shaped dicts shared by the NLU component, the actions and the tools."""
+
+from __future__ import annotations
+
+from typing import List, TypedDict
+
+
+class Finding(TypedDict):
+    """One catalogue concept found in a message, with its context.
+
+    assertion: present | negated | hypothetical | historical. A caregiver's report has
+    experiencer "other" and still counts as the patient's finding.
+    """
+
+    kind: str  # symptom | route | event
+    id: str
+    text: str
+    start: int
+    end: int
+    assertion: str
+    uncertain: bool
+    experiencer: str  # patient | other
+
+
+class Reason(TypedDict):
+    """Why a triage level was chosen: the rule, the findings it fired on, its sources."""
+
+    rule: str
+    level: str
+    text: str
+    symptoms: List[str]
+    sources: List[str]
+
+
+class TriagePayload(TypedDict):
+    """The machine-readable assessment under a reply's `custom.triage`."""
+
+    level: str
+    symptoms: List[str]
+    reasons: List[Reason]
