@@ -9,30 +9,13 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from bot.knowledge import load_catalogue
+from bot.nlu.entities import findings_from_entities
 from bot.types import Finding
-
-EXTRACTOR = "SymptomExtractor"
-
-
-def entity_to_finding(entity: Dict[Text, Any]) -> Optional[Finding]:
-    """The finding behind one of our entities (None for other extractors' entities)."""
-    if entity.get("extractor") != EXTRACTOR or entity.get("entity") not in ("symptom", "route", "event"):
-        return None
-    return Finding(
-        kind=entity["entity"],
-        id=str(entity.get("value")),
-        text=str(entity.get("text", "")),
-        start=int(entity.get("start", 0)),
-        end=int(entity.get("end", 0)),
-        assertion=str(entity.get("role") or "present"),
-        uncertain=bool(entity.get("uncertain", False)),
-        experiencer=str(entity.get("experiencer", "patient")),
-    )
 
 
 def findings_of(parse_data: Dict[Text, Any]) -> List[Finding]:
-    found = (entity_to_finding(e) for e in parse_data.get("entities") or [])
-    return [f for f in found if f is not None]
+    """Our findings in one message's parse data."""
+    return findings_from_entities(parse_data.get("entities") or [])
 
 
 def user_turns(events: List[Dict[Text, Any]]) -> List[List[Finding]]:

@@ -1,9 +1,15 @@
-"""The actions' safety net: red-flag wording gets the emergency advice in the same turn.
+"""The actions' safety net: an emergency is told in the turn it appears, whatever action runs.
 
-The NLU pipeline already routes a red flag to the emergency rules (RedFlagRouter). This net is
-the second, independent layer: whichever action the dialogue picked for this turn (answering a
-question, a fallback, a form step), if the latest message carries a present red flag and no
-emergency advice has been sent since, the action sends it before doing its own work.
+The NLU pipeline already routes a message that is an emergency on its own to the emergency
+rules (RedFlagRouter). This net is the second, independent layer, for what a single message
+cannot show: whichever action the dialogue picked for this turn (answering a question, a
+fallback, a form step, noting a symptom), the action first checks
+
+- the latest message carries a present red flag, or
+- everything said so far now adds up to an emergency that was not given before
+  (the pump mentioned in turn 2, the rigid legs in turn 4),
+
+and if no emergency advice was sent this turn, sends it before doing its own work.
 """
 
 from typing import Any, Dict, List, Text
@@ -12,11 +18,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import assess_tracker, utter_assessment
-from actions.history import latest_red_flags, level_given_this_turn
+from actions.history import findings_of, latest_red_flags, level_given_this_turn
 
 
 def emergency_if_needed(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """Send the emergency assessment if a red flag is pending this turn; return its events."""
-    if not latest_red_flags(tracker) or level_given_this_turn(tracker) == "emergency":
+    """Send the emergency assessment if one is due this turn; return its events."""
+    if level_given_this_turn(tracker) == "emergency":
         return []
-    return utter_assessment(dispatcher, assess_tracker(tracker))
+    latest = findings_of(tracker.latest_message or {})
+    if not any(f["assertion"] == "present" for f in latest):
+        return []
+    assessment = assess_tracker(tracker)
+    if not assessment.is_emergency:
+        return []
+    is_new = tracker.get_slot("triage_level") != "emergency"
+    if latest_red_flags(tracker) or is_new:
+        return utter_assessment(dispatcher, assessment)
+    return []

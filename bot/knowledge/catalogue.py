@@ -42,6 +42,41 @@ def _phrases(kind: str, ident: str, values: Any) -> Tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class NumberRule:
+    """A number that counts as a finding: "temp is 38.9", "took 15".
+
+    The number must follow one of `after` (within two words) or precede one of `before`, lie in
+    [at_least, below), and not be followed by one of `not_before` (a unit such as "mg").
+    """
+
+    at_least: float
+    below: float
+    after: Tuple[str, ...] = ()
+    before: Tuple[str, ...] = ()
+    not_before: Tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "NumberRule":
+        _check_keys("number rule", data, {"at_least", "below"}, {"after", "before", "not_before"})
+        if not data.get("after") and not data.get("before"):
+            raise CatalogueError("number rule: needs `after` or `before` words")
+        return cls(
+            at_least=float(data["at_least"]),
+            below=float(data["below"]),
+            after=tuple(str(w).lower() for w in data.get("after", [])),
+            before=tuple(str(w).lower() for w in data.get("before", [])),
+            not_before=tuple(str(w).lower() for w in data.get("not_before", [])),
+        )
+
+    def accepts(self, value: float) -> bool:
+        return self.at_least <= value < self.below
+
+
+def _numbers(data: Mapping[str, Any]) -> Tuple[NumberRule, ...]:
+    return tuple(NumberRule.from_dict(d) for d in data.get("numbers", []))
+
+
+@dataclass(frozen=True)
 class Source:
     """A cited reference, with its evidence grade (C confirmed, S secondary)."""
 
@@ -65,6 +100,7 @@ class Symptom:
     pump_early_sign: bool = False
     overdose_sign: bool = False
     crisis_line: bool = False
+    numbers: Tuple[NumberRule, ...] = ()
 
     @property
     def red_flag(self) -> bool:
@@ -77,7 +113,7 @@ class Symptom:
             "symptom",
             data,
             {"id", "label", "plain", "severity", "sources", "phrases"},
-            {"exact", "pump_early_sign", "overdose_sign", "crisis_line"},
+            {"exact", "pump_early_sign", "overdose_sign", "crisis_line", "numbers"},
         )
         if data["severity"] not in SEVERITIES:
             raise CatalogueError(
@@ -94,6 +130,7 @@ class Symptom:
             pump_early_sign=bool(data.get("pump_early_sign", False)),
             overdose_sign=bool(data.get("overdose_sign", False)),
             crisis_line=bool(data.get("crisis_line", False)),
+            numbers=_numbers(data),
         )
 
 
@@ -122,11 +159,12 @@ class Event:
     abrupt: bool = False
     depressant: bool = False
     pump: bool = False
+    numbers: Tuple[NumberRule, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Event":
         _check_keys(
-            "event", data, {"id", "label", "sources", "phrases"}, {"abrupt", "depressant", "pump"}
+            "event", data, {"id", "label", "sources", "phrases"}, {"abrupt", "depressant", "pump", "numbers"}
         )
         return cls(
             id=str(data["id"]),
@@ -136,6 +174,7 @@ class Event:
             abrupt=bool(data.get("abrupt", False)),
             depressant=bool(data.get("depressant", False)),
             pump=bool(data.get("pump", False)),
+            numbers=_numbers(data),
         )
 
 

@@ -1,45 +1,55 @@
 """Rasa NLU component: the extractor's findings correct the intent where it matters for safety.
 
-- A present red flag sets the intent to `red_flag`, whatever the classifier said.
-- Present symptoms in a message the classifier did not understand (`nlu_fallback`) or thought
-  off-topic make it a `report_symptoms`, so the assessment starts instead of an apology.
+- A message that on its own is an emergency (a red flag such as "seeing bugs", or a combination
+  such as "took a whole strip and can't stay awake", "pump user, legs locked rigid") gets the
+  intent `red_flag`, whatever the classifier said, so the emergency rules answer in that turn.
+- A message that reports present symptoms, or what happened with the medicine, is a
+  `report_symptoms` when the classifier heard something else (a question, a "no", an
+  apology-worthy fallback), unless it is phrased as a question: "baclofen is making me
+  constipated" is a report even though it resembles "what are the side effects?".
 
-Placed last in the pipeline (after the FallbackClassifier). The classifier's own ranking is
-kept in `intent_ranking`.
+Placed last in the pipeline (after the FallbackClassifier). The classifier's own ranking is kept
+in `intent_ranking`.
 """
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.knowledge import load_catalogue
+from bot.nlu.entities import findings_from_entities
+from bot.triage import assess, situation_from_turns
 
 RED_FLAG_INTENT = "red_flag"
 SYMPTOM_INTENT = "report_symptoms"
-# Predictions a present symptom overrides: "not understood" or "off-topic" cannot be right.
-OVERRIDABLE = ("nlu_fallback", "out_of_scope")
+# Intents that already start or feed the assessment, or must never be overridden.
+KEEP = ("red_flag", "report_symptoms", "inform_route", "inform_situation", "restart")
+QUESTION_START = re.compile(
+    r"^\s*(what|whats|what's|how|why|when|is|are|can|could|does|do|should|will|would|which|who)\b",
+    re.IGNORECASE,
+)
 
 
-def present_symptoms_in(entities: List[Dict[Text, Any]]) -> List[Text]:
-    return [e["value"] for e in entities if e.get("entity") == "symptom" and e.get("role") == "present"]
+def is_emergency_alone(entities: List[Dict[Text, Any]]) -> bool:
+    """Whether the findings of this one message already make an emergency."""
+    findings = findings_from_entities(entities)
+    if not any(f["assertion"] == "present" for f in findings):
+        return False
+    return assess(situation_from_turns([findings])).is_emergency
 
 
-def red_flags_in(entities: List[Dict[Text, Any]]) -> List[Text]:
-    """Ids of red-flag symptoms reported as present (caregivers' reports included)."""
-    catalogue = load_catalogue()
-    return [
-        e["value"]
-        for e in entities
-        if e.get("entity") == "symptom"
-        and e.get("role") == "present"
-        and e.get("value") in catalogue.symptoms
-        and catalogue.symptoms[e["value"]].red_flag
-    ]
+def reports_something(entities: List[Dict[Text, Any]]) -> bool:
+    """A present symptom or event (not just a route) was mentioned."""
+    return any(f["kind"] in ("symptom", "event") and f["assertion"] == "present" for f in findings_from_entities(entities))
+
+
+def looks_like_question(text: Text) -> bool:
+    return bool(QUESTION_START.match(text or ""))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -48,7 +58,7 @@ class RedFlagRouter(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": RED_FLAG_INTENT}
+        return {}
 
     @classmethod
     def create(
@@ -58,18 +68,19 @@ class RedFlagRouter(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "RedFlagRouter":
-        return cls(config["intent"])
-
-    def __init__(self, intent: Text = RED_FLAG_INTENT) -> None:
-        self._intent = intent
+        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             entities = message.get(ENTITIES, [])
             predicted = (message.get(INTENT) or {}).get("name")
-            if red_flags_in(entities):
-                self._override(message, self._intent)
-            elif predicted in OVERRIDABLE and present_symptoms_in(entities):
+            if is_emergency_alone(entities):
+                self._override(message, RED_FLAG_INTENT)
+            elif (
+                predicted not in KEEP
+                and reports_something(entities)
+                and not looks_like_question(message.get(TEXT))
+            ):
                 self._override(message, SYMPTOM_INTENT)
         return messages
 

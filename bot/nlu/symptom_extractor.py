@@ -20,22 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 import bot.nlp  # noqa: F401  (registers our spaCy factories before SpacyNLP loads the pipeline)
 from bot.nlp.findings import extract_findings
-from bot.types import Finding
-
-
-def finding_to_entity(finding: Finding) -> Dict[Text, Any]:
-    """The Rasa entity dict for one finding."""
-    return {
-        "entity": finding["kind"],
-        "value": finding["id"],
-        "start": finding["start"],
-        "end": finding["end"],
-        "role": finding["assertion"],
-        "confidence_entity": 1.0,
-        "experiencer": finding["experiencer"],
-        "uncertain": finding["uncertain"],
-        "text": finding["text"],
-    }
+from bot.nlu.entities import finding_to_entity
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
