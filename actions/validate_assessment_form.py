@@ -1,8 +1,9 @@
 """validate_assessment_form: answers the form's questions can take beyond the slot mappings.
 
-The domain's mappings fill `route` and `situation` from the extractor's entities. Here: "I don't
-know" becomes "unknown" instead of a question asked forever, and "anything else?" is answered
-by a denial or by more symptoms. A red flag (intent `red_flag`) is left to the rules, which
+The domain's mappings fill `route` and `situation` from the extractor's entities. Here: an answer
+that names no route or event ("I don't know", "no") becomes "unknown" instead of a question asked
+forever, and "anything else?" is answered by a denial or by more symptoms. Questions and other
+non-answers are left to the rules (the form rejects them, they are answered, the form asks again). A red flag (intent `red_flag`) is left to the rules, which
 interrupt the form; any other red-flag wording gets the safety net's emergency advice first.
 """
 
@@ -16,10 +17,26 @@ from rasa_sdk.types import DomainDict
 from actions.history import findings_of
 from actions.safety_net import emergency_if_needed
 
-DONT_KNOW = ("deny", "unsure")
 RED_FLAG = "red_flag"
-# Answers to "anything else?" that mean "no, that's all".
-FINISHED = ("deny", "unsure", "thank", "goodbye", "inform_route", "inform_situation", "report_symptoms")
+# Messages that are not answers to the form's question: the form rejects them, the rules answer
+# them, and the form asks again. Any other reply moves the form on, so it never asks forever.
+NOT_AN_ANSWER = (
+    "red_flag",
+    "restart",
+    "goodbye",
+    "greet",
+    "ask_capabilities",
+    "out_of_scope",
+    "nlu_fallback",
+    "ask_what_is",
+    "ask_side_effects",
+    "ask_addiction",
+    "ask_withdrawal",
+    "ask_alcohol",
+    "ask_tapering",
+    "ask_overdose",
+    "ask_pump",
+)
 
 
 def _intent(tracker: Tracker) -> Optional[Text]:
@@ -27,7 +44,12 @@ def _intent(tracker: Tracker) -> Optional[Text]:
 
 
 def _asked(tracker: Tracker, slot: Text) -> bool:
-    return tracker.get_slot("requested_slot") == slot and _intent(tracker) != RED_FLAG
+    """The form asked for `slot` and the latest message is an answer of some kind."""
+    return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in NOT_AN_ANSWER
+
+
+def _mentions(tracker: Tracker, kind: Text) -> bool:
+    return any(f["kind"] == kind and f["assertion"] == "present" for f in findings_of(tracker.latest_message))
 
 
 class ValidateAssessmentForm(FormValidationAction):
@@ -45,17 +67,16 @@ class ValidateAssessmentForm(FormValidationAction):
     async def extract_route(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if _asked(tracker, "route") and _intent(tracker) in (*DONT_KNOW, "inform_route"):
-            if not any(f["kind"] == "route" for f in findings_of(tracker.latest_message)):
-                return {"route": "unknown"}
+        # An answer that names no route ("not sure", "yes", "my legs hurt"): we cannot rule out a pump.
+        if _asked(tracker, "route") and not _mentions(tracker, "route"):
+            return {"route": "unknown"}
         return {}
 
     async def extract_situation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if _asked(tracker, "situation") and _intent(tracker) in (*DONT_KNOW, "inform_situation"):
-            if not any(f["kind"] == "event" for f in findings_of(tracker.latest_message)):
-                return {"situation": "unknown"}
+        if _asked(tracker, "situation") and not _mentions(tracker, "event"):
+            return {"situation": "unknown"}
         return {}
 
     async def extract_anything_else(
@@ -63,9 +84,6 @@ class ValidateAssessmentForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if not _asked(tracker, "anything_else"):
             return {}
-        if any(f["kind"] == "symptom" for f in findings_of(tracker.latest_message)):
-            return {"anything_else": "reported"}
-        if _intent(tracker) in FINISHED:
-            return {"anything_else": "no"}
-        # A question or anything else: the form rejects, the rules answer, the form asks again.
-        return {}
+        if _intent(tracker) == "affirm" and not _mentions(tracker, "symptom"):
+            return {}  # "yes": the rules ask them to describe it
+        return {"anything_else": "reported" if _mentions(tracker, "symptom") else "no"}
