@@ -24,11 +24,7 @@ def user_turns(events: List[Dict[Text, Any]]) -> List[List[Finding]]:
     for i, event in enumerate(events):
         if event.get("event") == "restart":
             start = i + 1
-    return [
-        findings_of(e.get("parse_data") or {})
-        for e in events[start:]
-        if e.get("event") == "user"
-    ]
+    return [findings_of(e.get("parse_data") or {}) for e in events[start:] if e.get("event") == "user"]
 
 
 def latest_red_flags(tracker: Tracker) -> List[Text]:

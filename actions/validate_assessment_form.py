@@ -3,8 +3,9 @@
 The domain's mappings fill `route` and `situation` from the extractor's entities. Here: an answer
 that names no route or event ("I don't know", "no") becomes "unknown" instead of a question asked
 forever, and "anything else?" is answered by a denial or by more symptoms. Questions and other
-non-answers are left to the rules (the form rejects them, they are answered, the form asks again). A red flag (intent `red_flag`) is left to the rules, which
-interrupt the form; any other red-flag wording gets the safety net's emergency advice first.
+non-answers are left to the rules (the form rejects them, they are answered, the form asks
+again). A red flag (intent `red_flag`) is left to the rules, which interrupt the form; any other
+emergency gets the safety net's advice first.
 """
 
 from typing import Any, Dict, List, Optional, Text

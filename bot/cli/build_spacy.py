@@ -1,6 +1,6 @@
 """Build the project's spaCy pipeline into a folder for Rasa's SpacyNLP.
 
-    python -m bot.cli.build_spacy build/spacy/baclofen_en
+python -m bot.cli.build_spacy build/spacy/baclofen_en
 """
 
 import argparse

@@ -69,7 +69,9 @@ def load_vignettes(path: Path) -> List[Vignette]:
         bad = [a for a in v["accept"] if a not in ORDER]
         if bad:
             raise ValueError(f"vignette {v['id']}: unknown levels {bad}")
-        out.append(Vignette(str(v["id"]), list(v["accept"]), list(v["turns"]), list(v.get("followups", default_followups))))
+        out.append(
+            Vignette(str(v["id"]), list(v["accept"]), list(v["turns"]), list(v.get("followups", default_followups)))
+        )
     return out
 
 
@@ -89,7 +91,9 @@ class RestClient:
 
 def triage_level(replies: Sequence[Dict[str, Any]]) -> Optional[str]:
     """The most severe `custom.triage.level` among one turn's replies."""
-    levels = [r["custom"]["triage"]["level"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]]
+    levels = [
+        r["custom"]["triage"]["level"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]
+    ]
     return max(levels, key=rank) if levels else None
 
 
@@ -184,7 +188,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             status = 1
     if args.json:
         args.json.write_text(
-            json.dumps([{"id": o.vignette.id, "level": o.level, "transcript": o.transcript} for o in everything], indent=1),
+            json.dumps(
+                [{"id": o.vignette.id, "level": o.level, "transcript": o.transcript} for o in everything], indent=1
+            ),
             encoding="utf-8",
         )
     return status

@@ -56,7 +56,7 @@ class NumberRule:
     not_before: Tuple[str, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "NumberRule":
+    def from_dict(cls, data: Mapping[str, Any]) -> NumberRule:
         _check_keys("number rule", data, {"at_least", "below"}, {"after", "before", "not_before"})
         if not data.get("after") and not data.get("before"):
             raise CatalogueError("number rule: needs `after` or `before` words")
@@ -108,7 +108,7 @@ class Symptom:
         return self.severity == "red_flag"
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Symptom":
+    def from_dict(cls, data: Mapping[str, Any]) -> Symptom:
         _check_keys(
             "symptom",
             data,
@@ -116,9 +116,7 @@ class Symptom:
             {"exact", "pump_early_sign", "overdose_sign", "crisis_line", "numbers"},
         )
         if data["severity"] not in SEVERITIES:
-            raise CatalogueError(
-                f"symptom {data['id']!r}: severity {data['severity']!r} not one of {SEVERITIES}"
-            )
+            raise CatalogueError(f"symptom {data['id']!r}: severity {data['severity']!r} not one of {SEVERITIES}")
         return cls(
             id=str(data["id"]),
             label=str(data["label"]),
@@ -143,7 +141,7 @@ class Route:
     phrases: Tuple[str, ...]
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Route":
+    def from_dict(cls, data: Mapping[str, Any]) -> Route:
         _check_keys("route", data, {"id", "label", "phrases"}, set())
         return cls(str(data["id"]), str(data["label"]), _phrases("route", data["id"], data["phrases"]))
 
@@ -162,10 +160,8 @@ class Event:
     numbers: Tuple[NumberRule, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Event":
-        _check_keys(
-            "event", data, {"id", "label", "sources", "phrases"}, {"abrupt", "depressant", "pump", "numbers"}
-        )
+    def from_dict(cls, data: Mapping[str, Any]) -> Event:
+        _check_keys("event", data, {"id", "label", "sources", "phrases"}, {"abrupt", "depressant", "pump", "numbers"})
         return cls(
             id=str(data["id"]),
             label=str(data["label"]),
@@ -196,9 +192,7 @@ class Catalogue:
         return [s for s in self.symptoms.values() if s.red_flag]
 
     @classmethod
-    def from_dicts(
-        cls, catalogue: Mapping[str, Any], sources: Mapping[str, Any], fingerprint: str = ""
-    ) -> "Catalogue":
+    def from_dicts(cls, catalogue: Mapping[str, Any], sources: Mapping[str, Any], fingerprint: str = "") -> Catalogue:
         _check_keys("catalogue", catalogue, {"version", "symptoms", "routes", "events"}, set())
         _check_keys("sources file", sources, {"sources"}, set())
         source_map = {}
@@ -234,9 +228,7 @@ def _check_unique_phrases(*groups: Mapping[str, Any]) -> None:
         for item in group.values():
             for phrase in (*item.phrases, *getattr(item, "exact", ())):
                 if phrase in owner and owner[phrase] != item.id:
-                    raise CatalogueError(
-                        f"phrase {phrase!r} is listed for both {owner[phrase]!r} and {item.id!r}"
-                    )
+                    raise CatalogueError(f"phrase {phrase!r} is listed for both {owner[phrase]!r} and {item.id!r}")
                 owner[phrase] = item.id
 
 

@@ -5,7 +5,6 @@ notes: they negate too far for chat text ("can't stop seeing things") and miss l
 ("as a kid"). The rules are read from package data when the pipeline loads.
 """
 
-
 from typing import Any, Dict, List, Mapping, Optional
 
 import medspacy  # noqa: F401  (registers medspaCy's spaCy extensions)

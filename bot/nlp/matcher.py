@@ -5,7 +5,6 @@ stale copy of the phrases. spaCy's `EntityRuler` would persist its patterns to d
 pipeline (a second, stale copy of the catalogue); a `Matcher` built here avoids that.
 """
 
-
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from spacy.language import Language
@@ -20,7 +19,23 @@ from bot.knowledge.catalogue import NumberRule
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 WILDCARD = "*"
 # Words allowed between a trigger and its number: "temp is about 38.9", "took like 15".
-FILLERS = {"is", "was", "of", "at", "like", "about", "around", "maybe", "over", "nearly", "almost", "a", "it's", "its", ":"}
+FILLERS = {
+    "is",
+    "was",
+    "of",
+    "at",
+    "like",
+    "about",
+    "around",
+    "maybe",
+    "over",
+    "nearly",
+    "almost",
+    "a",
+    "it's",
+    "its",
+    ":",
+}
 
 
 @Language.factory("baclofen_finding_matcher")
@@ -46,9 +61,7 @@ class FindingMatcher:
                 self._matcher.add(f"{label}|{item.id}", patterns)
                 self._number_rules += [(label, item.id, r) for r in getattr(item, "numbers", ())]
 
-    def _patterns(
-        self, nlp: Language, phrases: Iterable[str], with_lemmas: bool
-    ) -> List[List[Dict[str, object]]]:
+    def _patterns(self, nlp: Language, phrases: Iterable[str], with_lemmas: bool) -> List[List[Dict[str, object]]]:
         """One LOWER pattern per phrase; for phrases of several words also a LEMMA pattern.
 
         Single words match only as written (the catalogue lists their forms) because their

@@ -38,7 +38,5 @@ def save_pipeline(path: Path) -> Path:
     nlp = build_pipeline()
     path.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(path)
-    (path / "fingerprint.json").write_text(
-        json.dumps({"catalogue": load_catalogue().fingerprint}), encoding="utf-8"
-    )
+    (path / "fingerprint.json").write_text(json.dumps({"catalogue": load_catalogue().fingerprint}), encoding="utf-8")
     return path

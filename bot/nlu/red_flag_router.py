@@ -45,7 +45,9 @@ def is_emergency_alone(entities: List[Dict[Text, Any]]) -> bool:
 
 def reports_something(entities: List[Dict[Text, Any]]) -> bool:
     """A present symptom or event (not just a route) was mentioned."""
-    return any(f["kind"] in ("symptom", "event") and f["assertion"] == "present" for f in findings_from_entities(entities))
+    return any(
+        f["kind"] in ("symptom", "event") and f["assertion"] == "present" for f in findings_from_entities(entities)
+    )
 
 
 def looks_like_question(text: Text) -> bool:
@@ -76,11 +78,7 @@ class RedFlagRouter(GraphComponent):
             predicted = (message.get(INTENT) or {}).get("name")
             if is_emergency_alone(entities):
                 self._override(message, RED_FLAG_INTENT)
-            elif (
-                predicted not in KEEP
-                and reports_something(entities)
-                and not looks_like_question(message.get(TEXT))
-            ):
+            elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
                 self._override(message, SYMPTOM_INTENT)
         return messages
 

@@ -58,7 +58,5 @@ class SymptomExtractor(GraphComponent, EntityExtractorMixin):
             if doc is None:
                 continue
             entities = [finding_to_entity(f) for f in extract_findings(doc)]
-            message.set(
-                ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True
-            )
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True)
         return messages

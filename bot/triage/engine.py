@@ -143,8 +143,7 @@ def pump_itching_low_blood_pressure(s: Situation, c: Catalogue) -> List[Reason]:
         _reason(
             "pump_itching_low_bp",
             "emergency",
-            "Itching together with low blood pressure in someone with a baclofen pump are signs of "
-            "pump withdrawal.",
+            "Itching together with low blood pressure in someone with a baclofen pump are signs of " "pump withdrawal.",
             found,
             ["gablofen_label_5_5", "itb_boxed_warning"],
         )
@@ -296,7 +295,9 @@ def symptoms_while_tapering_or_usual(s: Situation, c: Catalogue) -> List[Reason]
     if not found:
         return []
     if "tapering" in s.events:
-        text = f"You mentioned {_listing(found)} while cutting down. Tell your prescriber soon: they may slow the taper."
+        text = (
+            f"You mentioned {_listing(found)} while cutting down. Tell your prescriber soon: they may slow the taper."
+        )
         sources = ["fda_oral_label", "uk_csm_taper"]
     else:
         text = f"{_listing(found).capitalize()} can be side effects of baclofen. Tell your prescriber soon."

@@ -1,0 +1,83 @@
+"""Text -> findings with context: negation, hypotheticals, history, caregivers, typos, slang."""
+
+import pytest
+
+PRESENT = "present"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # lay language, slang and typos
+        ("I'm seeing bugs on the walls since I stopped", {("hallucinations", PRESENT), ("stopped_abruptly", PRESENT)}),
+        ("hearing voices", {("hallucinations", PRESENT)}),
+        ("halucinating all night", {("hallucinations", PRESENT)}),
+        ("he had a fit", {("seizure", PRESENT)}),
+        ("cant breath", {("breathing", PRESENT)}),
+        ("my legs locked up", {("rigidity", PRESENT)}),
+        ("my pump alarm went off and I'm burning up", {("pump", PRESENT), ("pump_problem", PRESENT), ("fever", PRESENT)}),
+        ("can't sleep since tapering", {("insomnia", PRESENT), ("tapering", PRESENT)}),
+        ("saw spiders crawling on the ceiling", {("hallucinations", PRESENT)}),
+        # negation
+        ("I have no fever", {("fever", "negated")}),
+        ("i dont have a fever", {("fever", "negated")}),
+        ("he isn't confused", {("confusion", "negated")}),
+        ("haven't had a seizure", {("seizure", "negated")}),
+        ("not hallucinating", {("hallucinations", "negated")}),
+        # a negation stops at "and", commas, "but", "just": the next finding still counts
+        ("no fever and I'm seeing things", {("fever", "negated"), ("hallucinations", PRESENT)}),
+        (
+            "no seizures and no hallucinations, just poor sleep",
+            {("seizure", "negated"), ("hallucinations", "negated"), ("insomnia", PRESENT)},
+        ),
+        ("no fever but really confused", {("fever", "negated"), ("confusion", PRESENT)}),
+        # not negations
+        ("i can't stop seeing things", {("hallucinations", PRESENT)}),
+        ("i'm not sleeping and i see bugs", {("insomnia", PRESENT), ("hallucinations", PRESENT)}),
+        ("I think I might be hallucinating", {("hallucinations", PRESENT)}),
+        ("not sure if i'm seeing things", {("hallucinations", PRESENT)}),
+        # hypotheticals are questions, not reports
+        ("what if I get a seizure", {("seizure", "hypothetical")}),
+        ("can stopping baclofen cause seizures?", {("seizure", "hypothetical")}),
+        ("can people hallucinate if they stop too fast?", {("hallucinations", "hypothetical")}),
+        ("what would happen if my pump ran empty", {("pump_problem", "hypothetical")}),
+        # history
+        ("I had a seizure as a child", {("seizure", "historical")}),
+        ("had fits years ago, now tapering", {("seizure", "historical"), ("tapering", PRESENT)}),
+        # numbers
+        ("temp is 38.9", {("fever", PRESENT)}),
+        ("temperature of 101 f", {("fever", PRESENT)}),
+        ("temperature of 37.2, feel ok", set()),
+        ("took like 15 of my 10mg tablets", {("took_too_much", PRESENT), ("tablets", PRESENT)}),
+        ("i take 20 mg three times a day", set()),
+        # nothing to find
+        ("good morning", set()),
+        ("", set()),
+    ],
+)
+def test_findings_with_context(pairs, text, expected):
+    assert set(pairs(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, symptom",
+    [
+        ("my husband is confused", "confusion"),
+        ("mum has been seeing things since her pump ran out", "hallucinations"),
+        ("my son has a fever", "fever"),
+    ],
+)
+def test_a_caregivers_report_is_the_patients_symptom(findings, text, symptom):
+    found = {f["id"]: f for f in findings(text)}
+    assert found[symptom]["assertion"] == PRESENT
+    assert found[symptom]["experiencer"] == "other"
+
+
+def test_a_pump_event_implies_the_pump_route(pairs):
+    assert ("pump", PRESENT) in pairs("the alarm keeps beeping")
+
+
+def test_offsets_point_at_the_words(findings):
+    text = "since tuesday i keep seeing bugs"
+    (finding,) = findings(text)
+    assert text[finding["start"] : finding["end"]] == "seeing bugs"

@@ -1,0 +1,53 @@
+import pytest
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.entities import finding_to_entity
+from bot.nlu.red_flag_router import RedFlagRouter, looks_like_question
+
+
+def routed(findings, text, intent, confidence=0.9):
+    message = Message(data={TEXT: text})
+    message.set(ENTITIES, [{**finding_to_entity(f), "extractor": "SymptomExtractor"} for f in findings(text)])
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}])
+    (out,) = RedFlagRouter().process([message])
+    return out
+
+
+@pytest.mark.parametrize("predicted", ["ask_side_effects", "greet", "nlu_fallback", "deny", "inform_route"])
+def test_a_red_flag_overrides_any_intent(findings, predicted):
+    out = routed(findings, "i keep seeing bugs on the walls", predicted)
+    assert out.get(INTENT) == {"name": "red_flag", "confidence": 1.0}
+    assert [r["name"] for r in out.get(INTENT_RANKING_KEY)] == ["red_flag", predicted]
+
+
+def test_an_emergency_combination_in_one_message_is_routed(findings):
+    out = routed(findings, "my pump is beeping and i'm itchy all over", "ask_pump")
+    assert out.get(INTENT)["name"] == "red_flag"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no hallucinations at all", "what if i have a seizure", "i had a fit when i was a kid", "hello"],
+)
+def test_no_override_without_a_present_emergency(findings, text):
+    assert routed(findings, text, "greet").get(INTENT)["name"] != "red_flag"
+
+
+def test_a_report_heard_as_a_question_becomes_a_report(findings):
+    assert routed(findings, "baclofen is making me constipated", "ask_side_effects").get(INTENT)["name"] == "report_symptoms"
+
+
+def test_a_real_question_stays_a_question(findings):
+    text = "is it safe to drink alcohol on baclofen?"
+    assert routed(findings, text, "ask_alcohol").get(INTENT)["name"] == "ask_alcohol"
+
+
+def test_form_answers_keep_their_intent(findings):
+    assert routed(findings, "i ran out", "inform_situation").get(INTENT)["name"] == "inform_situation"
+
+
+@pytest.mark.parametrize("text, expected", [("what is baclofen", True), ("Is it safe", True), ("i stopped, what now?", False)])
+def test_looks_like_question(text, expected):
+    assert looks_like_question(text) is expected

@@ -1,0 +1,59 @@
+"""Every red flag, in several lay wordings, is an emergency from the text alone (pipeline + engine)."""
+
+import pytest
+
+from bot.triage import assess, situation_from_turns
+
+WORDINGS = {
+    "hallucinations": [
+        "i keep seeing bugs crawling on the wall",
+        "hes hearing voices that arent there",
+        "halucinating since sunday",
+        "there are people in my room who aren't there",
+    ],
+    "psychosis": ["she's convinced the neighbours are after her, totally paranoid", "hes gone psychotic"],
+    "seizure": ["she had a seizure this morning", "he had a fit in the kitchen", "convulsing on the floor", "had a siezure"],
+    "confusion": ["my husband is confused", "she doesnt know where she is", "he's talking nonsense", "totally disoriented"],
+    "fever": ["i'm burning up", "temp is 39.2", "got a high temperature", "running a fever"],
+    "breathing": ["cant breath properly", "struggling to breathe", "his breathing is really slow", "short of breath"],
+    "heart_rhythm": ["my heartbeat is irregular and i feel faint", "pulse is really slow, about 40", "heart keeps skipping beats"],
+    "unresponsive": ["i can't wake him up", "she passed out", "he collapsed", "my dad is unresponsive"],
+    "suicidal": ["i don't want to be here anymore", "thinking of ending it all", "i want to kill myself", "been hurting myself"],
+}
+
+COMBINATIONS = [
+    "i have a baclofen pump and my legs have gone rigid",
+    "pump alarm is beeping and i'm itchy all over",
+    "my pump ran empty and the spasms are back",
+    "took a whole strip of baclofen and i can't stay awake",
+    "had loads of vodka with my baclofen and now i'm so drowsy",
+    "took 20 tablets and i keep throwing up",
+]
+
+
+def level_of(findings, text):
+    return assess(situation_from_turns([findings(text)])).level
+
+
+@pytest.mark.parametrize("symptom, text", [(s, t) for s, texts in WORDINGS.items() for t in texts])
+def test_red_flag_wordings(findings, symptom, text):
+    assert symptom in {f["id"] for f in findings(text) if f["assertion"] == "present"}
+    assert level_of(findings, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", COMBINATIONS)
+def test_emergency_combinations_in_one_message(findings, text):
+    assert level_of(findings, text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no fever, no fits, no hallucinations",
+        "what if i start seeing things?",
+        "i had a seizure as a teenager",
+        "can stopping baclofen cause confusion?",
+    ],
+)
+def test_denied_hypothetical_or_past_red_flags_are_not_emergencies(findings, text):
+    assert level_of(findings, text) != "emergency"

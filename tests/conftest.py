@@ -1,0 +1,27 @@
+"""Shared fixtures: the spaCy pipeline (built once per session) and text -> findings helpers."""
+
+from typing import Callable, List, Tuple
+
+import pytest
+from spacy.language import Language
+
+from bot.nlp import extract_findings
+from bot.nlp.pipeline import build_pipeline
+from bot.types import Finding
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    return build_pipeline()
+
+
+@pytest.fixture(scope="session")
+def findings(nlp: Language) -> Callable[[str], List[Finding]]:
+    """Findings for a text, lower-cased first as Rasa's SpacyNLP does."""
+    return lambda text: extract_findings(nlp(text.lower()))
+
+
+@pytest.fixture(scope="session")
+def pairs(findings: Callable[[str], List[Finding]]) -> Callable[[str], List[Tuple[str, str]]]:
+    """(id, assertion) for each finding of a text."""
+    return lambda text: [(f["id"], f["assertion"]) for f in findings(text)]
