@@ -5,6 +5,7 @@ stale copy of the phrases. spaCy's `EntityRuler` would persist its patterns to d
 pipeline (a second, stale copy of the catalogue); a `Matcher` built here avoids that.
 """
 
+import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from spacy.language import Language
@@ -18,8 +19,18 @@ from bot.knowledge.catalogue import NumberRule
 
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 WILDCARD = "*"
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
 # Words allowed between a trigger and its number: "temp is about 38.9", "took like 15".
 FILLERS = {
+    "says",
+    "said",
+    "reads",
+    "shows",
+    "showed",
+    "hit",
+    "up",
+    "to",
+    "or",
     "is",
     "was",
     "of",
@@ -61,34 +72,51 @@ class FindingMatcher:
                 self._matcher.add(f"{label}|{item.id}", patterns)
                 self._number_rules += [(label, item.id, r) for r in getattr(item, "numbers", ())]
 
-    def _patterns(self, nlp: Language, phrases: Iterable[str], with_lemmas: bool) -> List[List[Dict[str, object]]]:
-        """One LOWER pattern per phrase; for phrases of several words also a LEMMA pattern.
+    def _patterns(
+        self, nlp: Language, phrases: Iterable[str], with_lemmas: bool
+    ) -> List[List[Dict[str, object]]]:
+        """One pattern on the written words per phrase; for phrases of several words also one on lemmas.
 
         Single words match only as written (the catalogue lists their forms) because their
         lemma can be ambiguous ("fits" -> "fit", "stopped" -> "stop").
         """
         out: List[List[Dict[str, object]]] = []
         for phrase in phrases:
-            words = [t.lower_ for t in nlp.make_doc(phrase)]
-            out.append(self._pattern(words, "LOWER"))
-            if with_lemmas and len([w for w in words if w != WILDCARD]) > 1:
-                out.append(self._pattern([self._lemma(w) for w in words], "LEMMA"))
-        return out
-
-    def _lemma(self, word: str) -> str:
-        return word if word == WILDCARD else str(self._lemmas.get(word, word))
+            slots = self._slots(nlp, phrase)
+            out.append([self._token(slot, "NORM") for slot in slots])
+            if with_lemmas and len([x for x in slots if x != WILDCARD]) > 1:
+                out.append([self._token(slot, "LEMMA") for slot in slots])
+        return [[t for tok in pattern for t in (tok if isinstance(tok, list) else [tok])] for pattern in out]
 
     @staticmethod
-    def _pattern(words: List[str], attr: str) -> List[Dict[str, object]]:
-        pattern: List[Dict[str, object]] = []
-        for word in words:
-            if word == WILDCARD:
-                pattern += [{"OP": "?"}, {"OP": "?"}]
+    def _slots(nlp: Language, phrase: str) -> List[object]:
+        """Split a phrase into words, `*` wildcards and `(a|b|c)` alternatives."""
+        slots: List[object] = []
+        for part in phrase.split():
+            if part == WILDCARD:
+                slots.append(WILDCARD)
+            elif part.startswith("(") or part.endswith(")"):
+                if not (part.startswith("(") and part.endswith(")") and "|" in part):
+                    raise ValueError(f"phrase {phrase!r}: alternatives are written (one|two), single words only")
+                slots.append(tuple(normalise(w) for w in part[1:-1].split("|")))
             else:
-                pattern.append({attr: word})
-        return pattern
+                slots += [normalise(t.text) for t in nlp.make_doc(part)]
+        return slots
+
+    def _token(self, slot: object, attr: str) -> object:
+        if slot == WILDCARD:
+            return [{"OP": "?"}, {"OP": "?"}]
+        if isinstance(slot, tuple):
+            values = sorted({self._lemma(w) for w in slot} | set(slot)) if attr == "LEMMA" else list(slot)
+            return {attr: {"IN": values}}
+        return {attr: self._lemma(str(slot)) if attr == "LEMMA" else slot}
+
+    def _lemma(self, word: str) -> str:
+        return str(self._lemmas.get(word, word))
 
     def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.norm_ = normalise(token.lower_)
         spans: List[Span] = []
         for match_id, start, end in self._matcher(doc):
             label, ident = doc.vocab.strings[match_id].split("|", 1)
@@ -116,6 +144,11 @@ class FindingMatcher:
         return spans
 
 
+def normalise(word: str) -> str:
+    """Lower case with letters typed three or more times in a row cut to one ("soooo" -> "so")."""
+    return _ELONGATED.sub(r"\1", word.lower())
+
+
 def _as_number(text: str) -> Optional[float]:
     try:
         return float(text.replace(",", "."))
@@ -124,11 +157,11 @@ def _as_number(text: str) -> Optional[float]:
 
 
 def _trigger_before(doc: Doc, i: int) -> Optional[int]:
-    """Index of the word before the number, skipping up to two filler words."""
+    """Index of the word before the number, skipping up to three fillers (and "4 or 5")."""
     j = i - 1
-    while j >= 0 and i - j <= 3 and doc[j].lower_ in FILLERS:
+    while j >= 0 and i - j <= 4 and (doc[j].lower_ in FILLERS or _as_number(doc[j].text) is not None):
         j -= 1
-    return j if j >= 0 and i - j <= 3 else None
+    return j if j >= 0 and i - j <= 4 else None
 
 
 def _longest(spans: List[Span]) -> Tuple[Span, ...]:
