@@ -45,8 +45,9 @@ def _phrases(kind: str, ident: str, values: Any) -> Tuple[str, ...]:
 class NumberRule:
     """A number that counts as a finding: "temp is 38.9", "took 15".
 
-    The number must follow one of `after` (within two words) or precede one of `before`, lie in
-    [at_least, below), and not be followed by one of `not_before` (a unit such as "mg").
+    The number must follow one of `after` (within a few filler words) or precede one of
+    `before`, or (with `decimal`) be written with a decimal point; it must lie in
+    [at_least, below) and not be followed by one of `not_before` (a unit such as "mg").
     """
 
     at_least: float
@@ -54,18 +55,20 @@ class NumberRule:
     after: Tuple[str, ...] = ()
     before: Tuple[str, ...] = ()
     not_before: Tuple[str, ...] = ()
+    decimal: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NumberRule:
-        _check_keys("number rule", data, {"at_least", "below"}, {"after", "before", "not_before"})
-        if not data.get("after") and not data.get("before"):
-            raise CatalogueError("number rule: needs `after` or `before` words")
+        _check_keys("number rule", data, {"at_least", "below"}, {"after", "before", "not_before", "decimal"})
+        if not data.get("after") and not data.get("before") and not data.get("decimal"):
+            raise CatalogueError("number rule: needs `after` or `before` words, or `decimal: true`")
         return cls(
             at_least=float(data["at_least"]),
             below=float(data["below"]),
             after=tuple(str(w).lower() for w in data.get("after", [])),
             before=tuple(str(w).lower() for w in data.get("before", [])),
             not_before=tuple(str(w).lower() for w in data.get("not_before", [])),
+            decimal=bool(data.get("decimal", False)),
         )
 
     def accepts(self, value: float) -> bool:

@@ -72,9 +72,7 @@ class FindingMatcher:
                 self._matcher.add(f"{label}|{item.id}", patterns)
                 self._number_rules += [(label, item.id, r) for r in getattr(item, "numbers", ())]
 
-    def _patterns(
-        self, nlp: Language, phrases: Iterable[str], with_lemmas: bool
-    ) -> List[List[Dict[str, object]]]:
+    def _patterns(self, nlp: Language, phrases: Iterable[str], with_lemmas: bool) -> List[List[Dict[str, object]]]:
         """One pattern on the written words per phrase; for phrases of several words also one on lemmas.
 
         Single words match only as written (the catalogue lists their forms) because their
@@ -141,6 +139,8 @@ class FindingMatcher:
                     spans.append(Span(doc, trigger, token.i + 1, label=label, span_id=ident))
                 elif after in rule.before:
                     spans.append(Span(doc, token.i, token.i + 2, label=label, span_id=ident))
+                elif rule.decimal and "." in token.text:
+                    spans.append(Span(doc, token.i, token.i + 1, label=label, span_id=ident))
         return spans
 
 

@@ -3,9 +3,7 @@ import pytest
 from bot.settings import region_numbers
 
 
-@pytest.mark.parametrize(
-    "region, number", [("us", "911"), ("eu", "112"), ("uk", "999"), ("au", "000"), ("UK", "999")]
-)
+@pytest.mark.parametrize("region, number", [("us", "911"), ("eu", "112"), ("uk", "999"), ("au", "000"), ("UK", "999")])
 def test_emergency_number_by_region(region, number):
     assert region_numbers({"BOT_REGION": region}).emergency_number == number
 

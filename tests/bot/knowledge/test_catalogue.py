@@ -30,7 +30,9 @@ def raw():
 def test_shipped_catalogue_loads_with_every_required_red_flag():
     catalogue = load_catalogue()
     assert REQUIRED_RED_FLAGS <= {s.id for s in catalogue.red_flags}
-    assert {"rigidity", "severe_spasticity"} <= {s.id for s in catalogue.symptoms.values() if s.severity == "pump_red_flag"}
+    assert {"rigidity", "severe_spasticity"} <= {
+        s.id for s in catalogue.symptoms.values() if s.severity == "pump_red_flag"
+    }
     assert set(catalogue.routes) == {"tablets", "pump"}
     assert catalogue.fingerprint
 

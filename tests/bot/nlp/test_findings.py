@@ -15,7 +15,10 @@ PRESENT = "present"
         ("he had a fit", {("seizure", PRESENT)}),
         ("cant breath", {("breathing", PRESENT)}),
         ("my legs locked up", {("rigidity", PRESENT)}),
-        ("my pump alarm went off and I'm burning up", {("pump", PRESENT), ("pump_problem", PRESENT), ("fever", PRESENT)}),
+        (
+            "my pump alarm went off and I'm burning up",
+            {("pump", PRESENT), ("pump_problem", PRESENT), ("fever", PRESENT)},
+        ),
         ("can't sleep since tapering", {("insomnia", PRESENT), ("tapering", PRESENT)}),
         ("saw spiders crawling on the ceiling", {("hallucinations", PRESENT)}),
         # negation

@@ -36,7 +36,10 @@ def test_no_override_without_a_present_emergency(findings, text):
 
 
 def test_a_report_heard_as_a_question_becomes_a_report(findings):
-    assert routed(findings, "baclofen is making me constipated", "ask_side_effects").get(INTENT)["name"] == "report_symptoms"
+    assert (
+        routed(findings, "baclofen is making me constipated", "ask_side_effects").get(INTENT)["name"]
+        == "report_symptoms"
+    )
 
 
 def test_a_real_question_stays_a_question(findings):
@@ -48,6 +51,8 @@ def test_form_answers_keep_their_intent(findings):
     assert routed(findings, "i ran out", "inform_situation").get(INTENT)["name"] == "inform_situation"
 
 
-@pytest.mark.parametrize("text, expected", [("what is baclofen", True), ("Is it safe", True), ("i stopped, what now?", False)])
+@pytest.mark.parametrize(
+    "text, expected", [("what is baclofen", True), ("Is it safe", True), ("i stopped, what now?", False)]
+)
 def test_looks_like_question(text, expected):
     assert looks_like_question(text) is expected

@@ -87,12 +87,16 @@ def test_level_order():
 
 
 def f(kind, ident, assertion="present", experiencer="patient"):
-    return dict(kind=kind, id=ident, text=ident, start=0, end=1, assertion=assertion, uncertain=False, experiencer=experiencer)
+    return dict(
+        kind=kind, id=ident, text=ident, start=0, end=1, assertion=assertion, uncertain=False, experiencer=experiencer
+    )
 
 
 class TestSituationFromTurns:
     def test_only_present_findings_count(self):
-        s = situation_from_turns([[f("symptom", "fever", "negated"), f("symptom", "seizure", "historical"), f("symptom", "tremor")]])
+        s = situation_from_turns(
+            [[f("symptom", "fever", "negated"), f("symptom", "seizure", "historical"), f("symptom", "tremor")]]
+        )
         assert s.symptoms == {"tremor"}
         assert s.negated == {"fever"}
 
@@ -101,7 +105,10 @@ class TestSituationFromTurns:
         assert s.symptoms == {"confusion"} and s.reported_by_other
 
     def test_later_negation_withdraws_a_symptom_but_never_a_red_flag(self):
-        turns = [[f("symptom", "headache"), f("symptom", "hallucinations")], [f("symptom", "headache", "negated"), f("symptom", "hallucinations", "negated")]]
+        turns = [
+            [f("symptom", "headache"), f("symptom", "hallucinations")],
+            [f("symptom", "headache", "negated"), f("symptom", "hallucinations", "negated")],
+        ]
         assert situation_from_turns(turns).symptoms == {"hallucinations"}
 
     def test_a_correction_of_the_route_wins(self):

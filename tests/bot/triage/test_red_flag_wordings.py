@@ -12,13 +12,32 @@ WORDINGS = {
         "there are people in my room who aren't there",
     ],
     "psychosis": ["she's convinced the neighbours are after her, totally paranoid", "hes gone psychotic"],
-    "seizure": ["she had a seizure this morning", "he had a fit in the kitchen", "convulsing on the floor", "had a siezure"],
-    "confusion": ["my husband is confused", "she doesnt know where she is", "he's talking nonsense", "totally disoriented"],
+    "seizure": [
+        "she had a seizure this morning",
+        "he had a fit in the kitchen",
+        "convulsing on the floor",
+        "had a siezure",
+    ],
+    "confusion": [
+        "my husband is confused",
+        "she doesnt know where she is",
+        "he's talking nonsense",
+        "totally disoriented",
+    ],
     "fever": ["i'm burning up", "temp is 39.2", "got a high temperature", "running a fever"],
     "breathing": ["cant breath properly", "struggling to breathe", "his breathing is really slow", "short of breath"],
-    "heart_rhythm": ["my heartbeat is irregular and i feel faint", "pulse is really slow, about 40", "heart keeps skipping beats"],
+    "heart_rhythm": [
+        "my heartbeat is irregular and i feel faint",
+        "pulse is really slow, about 40",
+        "heart keeps skipping beats",
+    ],
     "unresponsive": ["i can't wake him up", "she passed out", "he collapsed", "my dad is unresponsive"],
-    "suicidal": ["i don't want to be here anymore", "thinking of ending it all", "i want to kill myself", "been hurting myself"],
+    "suicidal": [
+        "i don't want to be here anymore",
+        "thinking of ending it all",
+        "i want to kill myself",
+        "been hurting myself",
+    ],
 }
 
 COMBINATIONS = [

@@ -1,0 +1,40 @@
+from actions.action_assess_triage import ActionAssessTriage
+from tests.actions.conftest import responses
+
+
+async def test_emergency_first_with_payload_reasons_and_disclaimer(make_tracker, dispatcher, monkeypatch):
+    monkeypatch.setenv("BOT_REGION", "uk")
+    tracker = make_tracker(["stopped my baclofen and now i'm seeing bugs on the walls"], intent="red_flag")
+    events = await ActionAssessTriage().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_level_emergency", "utter_reasons", "utter_disclaimer"]
+    first = dispatcher.messages[0]
+    assert first["custom"]["triage"]["level"] == "emergency"
+    assert first["custom"]["triage"]["symptoms"] == ["hallucinations"]
+    assert first["emergency_number"] == "999"
+    assert "seeing, hearing or feeling things" in dispatcher.messages[1]["reasons"]
+    assert "Sources:" in dispatcher.messages[1]["reasons"]
+    assert {"event": "slot", "name": "triage_level", "value": "emergency", "timestamp": None} in events
+
+
+async def test_suicidal_thoughts_add_the_crisis_line(make_tracker, dispatcher):
+    tracker = make_tracker(["since i ran out i keep thinking of ending it all"], intent="red_flag")
+    await ActionAssessTriage().run(dispatcher, tracker, {})
+    assert "utter_crisis_line" in responses(dispatcher)
+    assert "988" in dispatcher.messages[2]["crisis_line"]
+
+
+async def test_the_whole_conversation_is_assessed(make_tracker, dispatcher):
+    tracker = make_tracker(
+        ["i ran out of baclofen on friday", "my legs are really stiff", "tablets"], slots={"route": "tablets"}
+    )
+    await ActionAssessTriage().run(dispatcher, tracker, {})
+    triage = dispatcher.messages[0]["custom"]["triage"]
+    assert triage["level"] == "urgent"
+    assert triage["symptoms"] == ["spasticity"]
+
+
+async def test_a_restart_forgets_what_came_before(make_tracker, dispatcher):
+    tracker = make_tracker(["i'm seeing things", "hello"])
+    tracker.events.insert(1, {"event": "restart"})
+    await ActionAssessTriage().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["triage"]["level"] == "self_care"

@@ -1,0 +1,46 @@
+"""The action server registers exactly the domain's custom actions, and every response used exists."""
+
+import re
+from pathlib import Path
+
+import yaml
+from rasa_sdk.executor import ActionExecutor
+
+
+def domain_part(name):
+    return yaml.safe_load(Path("domain", name).read_text())
+
+
+def test_registered_actions_equal_the_domain_actions():
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert set(executor.actions) == set(domain_part("actions.yml")["actions"])
+
+
+def test_every_response_used_in_code_exists_in_the_domain():
+    responses = set(domain_part("responses.yml")["responses"])
+    used = set()
+    for path in Path("actions").glob("*.py"):
+        used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
+    used |= {f"utter_level_{level}" for level in ("self_care", "routine", "urgent", "emergency")}
+    assert used and used <= responses
+
+
+# Advice to change a dose: an imperative at the start of a sentence, or "you should ..." and the like.
+DOSE_ADVICE = re.compile(
+    r"(^|\b(you should|you can|try to|just|please)\s+)"
+    r"(stop|reduce|lower|increase|restart|double|skip|cut down|take more)\b"
+)
+
+
+def test_no_response_tells_anyone_to_change_a_dose():
+    for name, variants in domain_part("responses.yml")["responses"].items():
+        for variant in variants:
+            for sentence in re.split(r"[.:!?]", variant["text"].lower()):
+                assert not DOSE_ADVICE.search(sentence.strip()), f"{name}: {sentence}"
+
+
+def test_the_disclaimer_says_not_a_diagnosis_and_never_change_a_dose_alone():
+    (disclaimer,) = domain_part("responses.yml")["responses"]["utter_disclaimer"]
+    assert "not a diagnosis" in disclaimer["text"]
+    assert "Never stop, restart or change a baclofen dose on your own" in disclaimer["text"]

@@ -1,0 +1,38 @@
+import pytest
+
+from actions.validate_assessment_form import ValidateAssessmentForm
+
+
+@pytest.fixture()
+def form():
+    return ValidateAssessmentForm()
+
+
+async def test_dont_know_makes_the_route_unknown(form, make_tracker, dispatcher):
+    tracker = make_tracker(["i don't know"], intent="unsure", slots={"requested_slot": "route"})
+    assert await form.extract_route(dispatcher, tracker, {}) == {"route": "unknown"}
+
+
+async def test_a_named_route_is_left_to_the_slot_mapping(form, make_tracker, dispatcher):
+    tracker = make_tracker(["it's a pump"], intent="inform_route", slots={"requested_slot": "route"})
+    assert await form.extract_route(dispatcher, tracker, {}) == {}
+
+
+async def test_a_question_is_not_an_answer(form, make_tracker, dispatcher):
+    tracker = make_tracker(["is baclofen addictive?"], intent="ask_addiction", slots={"requested_slot": "situation"})
+    assert await form.extract_situation(dispatcher, tracker, {}) == {}
+
+
+async def test_a_red_flag_is_not_an_answer(form, make_tracker, dispatcher):
+    tracker = make_tracker(["now i'm seeing things"], intent="red_flag", slots={"requested_slot": "anything_else"})
+    assert await form.extract_anything_else(dispatcher, tracker, {}) == {}
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [("no that's all", "deny", "no"), ("also my hands shake", "report_symptoms", "reported"), ("yes", "affirm", None)],
+)
+async def test_anything_else(form, make_tracker, dispatcher, text, intent, expected):
+    tracker = make_tracker([text], intent=intent, slots={"requested_slot": "anything_else"})
+    result = await form.extract_anything_else(dispatcher, tracker, {})
+    assert result.get("anything_else") == expected

@@ -1,0 +1,34 @@
+"""Vignettes through the REST channel: no red flag may be missed (figures printed with -s)."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli.vignettes import figures, run_file
+
+FILES = [Path("../shared/vignettes/sample.yml"), *sorted(Path("tests/vignettes").glob("*.yml"))]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("path", [p for p in FILES if p.exists()], ids=lambda p: p.name)
+def test_vignettes(bot_url, path):
+    outcomes = run_file(bot_url, path)
+    result = figures(outcomes)
+    print(f"\n{path}: " + "; ".join(result.lines()))
+    under = [(o.vignette.id, o.level, o.vignette.accept) for o in outcomes if o.under]
+    late = [o.vignette.id for o in outcomes if o.late_emergency]
+    assert result.emergency_sensitivity == 1.0, under
+    assert under == []
+    assert late == [], "every emergency must be given during the scripted turns, not after the follow-ups"
+
+
+def test_the_projects_own_set_is_large_and_varied():
+    import yaml
+
+    vignettes = yaml.safe_load(Path("tests/vignettes/baclofen.yml").read_text())["vignettes"]
+    assert len(vignettes) >= 80
+    assert len({tuple(v["turns"]) for v in vignettes}) == len(vignettes)
+    sample = {
+        t for v in yaml.safe_load(Path("../shared/vignettes/sample.yml").read_text())["vignettes"] for t in v["turns"]
+    }
+    assert not sample & {t for v in vignettes for t in v["turns"] if len(t) > 10}
