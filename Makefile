@@ -9,6 +9,7 @@ PYENV_PY310 := $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3
 SPACY_DIR   := build/spacy/baclofen_en
 GEN_NLU     := data/nlu/generated_symptoms.yml
 MODEL       := models/baclofen.tar.gz
+RASA_HOST   ?= 127.0.0.1
 RASA_PORT   ?= 5005
 ACTIONS_PORT ?= 5055
 
@@ -21,7 +22,7 @@ KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 
-.PHONY: help install run test lint format validate train spacy nlu-data clean vignettes
+.PHONY: help install run shell test lint format validate train spacy nlu-data clean vignettes
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,11 +56,11 @@ $(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE)
 validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
 	$(RASA) data validate --domain domain --quiet --fail-on-warnings --max-history 5
 
-run: $(MODEL) ## Set up (if needed) and start the action server and the Rasa server (REST on :5005)
+run: $(MODEL) ## Set up (if needed), train (if needed), start the action server and the Rasa server (REST on :5005)
 	@echo "Starting action server on :$(ACTIONS_PORT) and Rasa on :$(RASA_PORT) (Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --enable-api --cors "http://localhost:*" --quiet & \
+	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --quiet & \
 	wait
 
 lint: $(VENV)/.installed ## ruff
@@ -73,6 +74,9 @@ format: $(VENV)/.installed
 test: $(MODEL) lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
 	$(PY) -m pytest
+
+shell: $(MODEL) ## Chat in the terminal (start `make run` in another terminal first, for the actions)
+	$(RASA) shell --model $(MODEL) --port 5006 --quiet
 
 vignettes: ## Print vignette figures against a running bot: make vignettes FILE=tests/vignettes/baclofen.yml
 	$(PY) -m bot.cli.vignettes $(or $(FILE),tests/vignettes/baclofen.yml) --url http://127.0.0.1:$(RASA_PORT)
