@@ -12,6 +12,9 @@ MODEL       := models/baclofen.tar.gz
 RASA_HOST   ?= 127.0.0.1
 RASA_PORT   ?= 5005
 ACTIONS_PORT ?= 5055
+WEB_PORT    ?= 8080
+WEB_STAMP   := web/node_modules/.package-lock.json
+export WEB_ALLOWED_ORIGINS ?= http://localhost:$(WEB_PORT),http://127.0.0.1:$(WEB_PORT)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -22,7 +25,7 @@ KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 
-.PHONY: help install run shell test lint format validate train spacy nlu-data clean vignettes
+.PHONY: help install web browser run shell test lint format validate train spacy nlu-data clean vignettes
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +39,16 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	$(PY) -m pip install --quiet -r requirements/dev.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -m pip check
 	@touch $@
+
+web: $(WEB_STAMP) ## Install the widget's npm packages (deep-chat, socket.io-client) into web/node_modules
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: ## Install Debian's Chromium for the browser tests (skipped when present; never `playwright install`)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { echo "chromium could not be installed"; exit 1; }
 
 spacy: $(SPACY_DIR)/meta.json ## Build the spaCy pipeline from the catalogue
 
@@ -56,11 +69,12 @@ $(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE)
 validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
 	$(RASA) data validate --domain domain --quiet --fail-on-warnings --max-history 5
 
-run: $(MODEL) ## Set up (if needed), train (if needed), start the action server and the Rasa server (REST on :5005)
-	@echo "Starting action server on :$(ACTIONS_PORT) and Rasa on :$(RASA_PORT) (Ctrl-C stops both)"
+run: $(MODEL) $(WEB_STAMP) ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)
+	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --quiet & \
+	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
 	wait
 
 lint: $(VENV)/.installed ## ruff
@@ -71,7 +85,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format bot actions tests
 	$(VENV)/bin/ruff check --fix bot actions tests
 
-test: $(MODEL) lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
+test: $(MODEL) $(WEB_STAMP) browser lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
 	$(PY) -m pytest
 

@@ -26,8 +26,9 @@ def source_titles(source_ids: List[Text]) -> Text:
 def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -> List[Dict[Text, Any]]:
     """Send the assessment and return the slot events that record it.
 
-    The first message carries the machine-readable payload (`custom.triage`), so a channel or
-    test reading only the first reply of the turn already has the level.
+    The first message carries the machine-readable payload (`custom.triage`, with the numbers to
+    show in a banner under `contact`), so a channel or test reading only the first reply of the
+    turn already has the level.
     """
     numbers = region_numbers()
     fill = {
@@ -35,9 +36,13 @@ def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -
         "crisis_line": numbers.crisis_line,
         "poison_line": numbers.poison_line,
     }
+    contact = {
+        "emergency_number": numbers.emergency_number,
+        "crisis_line": numbers.crisis_line if assessment.crisis_line else None,
+    }
     dispatcher.utter_message(
         response=f"utter_level_{assessment.level}",
-        json_message={"triage": assessment.payload()},
+        json_message={"triage": {**assessment.payload(), "contact": contact}},
         **fill,
     )
     cited = list(dict.fromkeys(s for r in assessment.reasons for s in r["sources"]))

@@ -162,8 +162,8 @@ def overdose_signs(s: Situation, c: Catalogue) -> List[Reason]:
         _reason(
             "overdose_signs",
             "emergency",
-            f"You said baclofen was {what}, and mentioned {_listing(found)}: these can be signs of "
-            "an overdose, which can slow breathing.",
+            f"You mentioned {what}, and {_listing(found)}: these can be signs of an overdose, "
+            "which can slow breathing.",
             found,
             ["pms_baclofen_overdose", "gablofen_overdose", "benzo_opioid_boxed_warning", "poison_control_us"],
         )
@@ -215,15 +215,15 @@ def abrupt_stop(s: Situation, c: Catalogue) -> List[Reason]:
     if not causes:
         return []
     found = _present(s, c, lambda x: not x.red_flag)
-    what = " / ".join(c.events[e].label for e in causes)
+    what = " and ".join(c.events[e].label for e in causes)
     if found:
         text = (
-            f"You mentioned {_listing(found)} after baclofen was {what}. Stopping suddenly can cause "
+            f"You mentioned {_listing(found)} after {what}. Stopping baclofen suddenly can cause "
             "withdrawal, which can get worse over 1 to 3 days."
         )
     else:
         text = (
-            f"Baclofen was {what}. Stopping suddenly can cause withdrawal within 1 to 3 days, "
+            f"You mentioned {what}. Stopping baclofen suddenly can cause withdrawal within 1 to 3 days, "
             "including hallucinations and seizures, so the prescriber needs to know today."
         )
     return [_reason("abrupt_stop", "urgent", text, found, ["fda_oral_label", "ozobax_label", "spinal_cord_2009"])]
@@ -257,8 +257,8 @@ def depressant_mix(s: Situation, c: Catalogue) -> List[Reason]:
         _reason(
             "depressant_mix",
             "urgent",
-            f"Baclofen {what} adds up: drowsiness and slow breathing can follow. Do not stay alone, "
-            "and get advice today.",
+            f"You mentioned {what}: their effects add up with baclofen's, and drowsiness and slow "
+            "breathing can follow. Do not stay alone, and get advice today.",
             [],
             ["ozobax_label", "benzo_opioid_boxed_warning", "poison_control_us"],
         )

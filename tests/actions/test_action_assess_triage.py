@@ -11,6 +11,7 @@ async def test_emergency_first_with_payload_reasons_and_disclaimer(make_tracker,
     assert first["custom"]["triage"]["level"] == "emergency"
     assert first["custom"]["triage"]["symptoms"] == ["hallucinations"]
     assert first["emergency_number"] == "999"
+    assert first["custom"]["triage"]["contact"] == {"emergency_number": "999", "crisis_line": None}
     assert "seeing, hearing or feeling things" in dispatcher.messages[1]["reasons"]
     assert "Sources:" in dispatcher.messages[1]["reasons"]
     assert {"event": "slot", "name": "triage_level", "value": "emergency", "timestamp": None} in events
@@ -21,6 +22,7 @@ async def test_suicidal_thoughts_add_the_crisis_line(make_tracker, dispatcher):
     await ActionAssessTriage().run(dispatcher, tracker, {})
     assert "utter_crisis_line" in responses(dispatcher)
     assert "988" in dispatcher.messages[2]["crisis_line"]
+    assert "988" in dispatcher.messages[0]["custom"]["triage"]["contact"]["crisis_line"]
 
 
 async def test_the_whole_conversation_is_assessed(make_tracker, dispatcher):

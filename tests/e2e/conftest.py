@@ -35,14 +35,26 @@ def wait_until(check, what: str, timeout: float = 120.0) -> None:
 
 
 @pytest.fixture(scope="session")
-def bot_url(tmp_path_factory) -> Iterator[str]:
+def web_port() -> int:
+    """The chat page's port, chosen first: the Rasa server only accepts that page's origin."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def bot_url(tmp_path_factory, web_port) -> Iterator[str]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
     LOGS.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     endpoints = tmp_path_factory.mktemp("e2e") / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": os.getcwd(), "BOT_REGION": "us"}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": os.getcwd(),
+        "BOT_REGION": "us",
+        "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
+    }
     env.pop("EMERGENCY_NUMBER", None)
     processes = [
         subprocess.Popen(
@@ -89,6 +101,25 @@ def bot_url(tmp_path_factory) -> Iterator[str]:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+@pytest.fixture(scope="session")
+def web_url(bot_url, web_port) -> Iterator[str]:
+    """The chat page, served by `python -m bot.cli.serve_web` and talking to the test's Rasa server."""
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "BOT_REGION": "us"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli.serve_web", "--port", str(web_port), "--rasa-url", bot_url],
+        env=env,
+        stdout=open(LOGS / "web.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{web_port}"
+    try:
+        wait_until(lambda: requests.get(url, timeout=2).ok, "chat page server", timeout=30)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture()

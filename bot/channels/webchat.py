@@ -1,0 +1,135 @@
+"""The web widget's channel: Rasa's socket.io channel with three defects fixed.
+
+Rasa 3.6's `SocketIOInput` is the right mechanism (the widget speaks its protocol), but:
+
+1. with `session_persistence: true` it calls `sio.enter_room(...)` without `await`; with the
+   python-socketio 5.x that Rasa allows this is a coroutine, so the client joins no room and
+   never receives a reply (RasaHQ/rasa#13027);
+2. it sends a custom payload as keyword arguments of `emit`, so our `{"triage": ...}` payload
+   raises a TypeError and the reply is lost; here it is sent as `{"custom": {...}}`;
+3. it accepts any Origin; here the engine.io server only accepts the configured origins.
+
+Its `blueprint` builds the handlers as closures, so the method is rewritten here rather than
+patched; everything else is inherited.
+"""
+
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
+# A session id is a client-made random id (crypto.randomUUID in the widget): a guessable or
+# malformed one could read another person's conversation, so anything else is refused.
+SESSION_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+
+
+def allowed_origins(value: Optional[Text] = None) -> List[Text]:
+    """Origins from WEB_ALLOWED_ORIGINS (comma-separated); "*" allows any (not recommended)."""
+    raw = value if value is not None else os.environ.get("WEB_ALLOWED_ORIGINS", DEFAULT_ORIGINS)
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+
+
+class WebChatOutput(SocketIOOutput):
+    """Sends custom payloads as `{"custom": payload}` to the session's room."""
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+class WebChatInput(SocketIOInput):
+    """socket.io input with awaited rooms, origin checks and validated session ids."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        channel = cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            None,  # a custom namespace breaks Rasa's output channel (it emits without one)
+            credentials.get("session_persistence", True),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+        )
+        channel.origins = allowed_origins(credentials.get("allowed_origins"))
+        return channel
+
+    origins: List[Text] = allowed_origins(DEFAULT_ORIGINS)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        cors = "*" if "*" in self.origins else self.origins
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
+        blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_socketio", __name__)
+        self.sio = sio
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
+            if not self.jwt_key:
+                return True
+            from rasa.core.channels.channel import decode_bearer_token
+
+            token = (auth or {}).get("token")
+            return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+
+        @sio.on("session_request")
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            session_id = (data or {}).get("session_id")
+            if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+                import uuid
+
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict):
+                await sio.emit(self.bot_message_evt, {"text": "Sorry, I could not read that message."}, room=sid)
+                return
+            sender_id = data.get("session_id") if self.session_persistence else sid
+            if not isinstance(sender_id, str) or not SESSION_ID.match(sender_id):
+                await sio.emit(self.bot_message_evt, {"text": "Please reload the page to start a new chat."}, room=sid)
+                return
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            text = data.get("message")
+            output = WebChatOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(
+                    text if isinstance(text, str) else "",
+                    output,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
+
+        return blueprint

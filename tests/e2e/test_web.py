@@ -1,0 +1,121 @@
+"""The chat page in a real browser: Debian's Chromium driven by Playwright (never `playwright install`)."""
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("build/screenshots")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, web_url):
+    context = browser.new_context(viewport={"width": 420, "height": 860})  # a phone-sized screen
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda r: page.requested.append(r.url))
+    page.goto(web_url)
+    page.locator("#text-input").wait_for()
+    yield page
+    context.close()
+
+
+def send(page, text):
+    page.locator("#text-input").click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def bot_bubbles(page):
+    return page.locator(".ai-message")
+
+
+def test_disclaimer_is_visible_before_the_first_message(page):
+    disclaimer = page.get_by_test_id("disclaimer")
+    assert disclaimer.is_visible()
+    assert "not a diagnosis" in disclaimer.inner_text()
+    assert page.get_by_test_id("emergency-banner").is_hidden()
+
+
+def test_red_flag_shows_a_persistent_emergency_banner_with_the_number(page):
+    send(page, "I stopped my baclofen on monday and now I see bugs on the walls")
+    banner = page.get_by_test_id("emergency-banner")
+    banner.wait_for(state="visible", timeout=15000)
+    assert "Call 911 now" in banner.inner_text()
+    assert banner.get_by_role("link", name="911").get_attribute("href") == "tel:911"
+    page.get_by_text("EMERGENCY: call 911").wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "web-emergency.png"), full_page=True)
+    # persistent: it is still there after a reload
+    page.reload()
+    page.locator("#text-input").wait_for()
+    assert page.get_by_test_id("emergency-banner").is_visible()
+
+
+def test_quick_replies_are_buttons_and_a_reload_keeps_the_conversation(page):
+    send(page, "my legs are really stiff since i ran out of baclofen")
+    button = page.get_by_role("button", name="Tablets or liquid")
+    button.wait_for(timeout=15000)
+    button.click()
+    page.get_by_text("Is there anything else you have noticed?").wait_for(timeout=15000)
+    page.reload()
+    page.locator("#text-input").wait_for()
+    # the messages are still on screen, and the bot still knows the conversation
+    assert page.get_by_text("Is there anything else you have noticed?").count() >= 1
+    send(page, "no that's all")
+    page.get_by_test_id("urgent-notice").wait_for(state="visible", timeout=15000)
+    page.get_by_text("URGENT: contact the prescriber").wait_for()
+    page.screenshot(path=str(SHOTS / "web-conversation.png"), full_page=True)
+
+
+def test_html_from_the_user_is_shown_as_text_not_run(page):
+    send(page, "<script>window.__injected = 1</script><b>bold</b> hello")
+    page.get_by_text("<script>window.__injected = 1</script>", exact=False).first.wait_for(timeout=10000)
+    assert page.evaluate("window.__injected") is None
+    assert bot_bubbles(page).count() >= 1
+
+
+def test_every_request_stays_on_this_machine(page, bot_url):
+    send(page, "hello")
+    page.get_by_text("self-assessment, not", exact=False).first.wait_for(timeout=15000)
+    hosts = {urlparse(u).hostname for u in page.requested if not u.startswith("data:")}
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+
+
+def test_keyboard_alone_can_send_and_answer_a_button(page):
+    send(page, "i missed my baclofen and i'm shaky")
+    page.get_by_role("button", name="Intrathecal pump").wait_for(timeout=15000)
+    page.get_by_role("button", name="Intrathecal pump").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Is there anything else you have noticed?", exact=False).wait_for(timeout=15000)
+
+
+def test_the_page_uses_the_local_libraries():
+    assert shutil.which("npm") or Path("web/node_modules/deep-chat").exists()
+    assert Path("web/node_modules/deep-chat/dist/deepChat.bundle.js").exists()
