@@ -119,3 +119,13 @@ def test_keyboard_alone_can_send_and_answer_a_button(page):
 def test_the_page_uses_the_local_libraries():
     assert shutil.which("npm") or Path("web/node_modules/deep-chat").exists()
     assert Path("web/node_modules/deep-chat/dist/deepChat.bundle.js").exists()
+
+
+def test_a_page_from_another_origin_cannot_open_a_chat(bot_url):
+    import requests
+
+    polling = f"{bot_url}/socket.io/?EIO=4&transport=polling"
+    refused = requests.get(polling, headers={"Origin": "http://evil.example"}, timeout=10)
+    assert refused.status_code == 400
+    allowed_origin = requests.get(polling, timeout=10)  # no Origin: not a browser page
+    assert allowed_origin.status_code == 200
