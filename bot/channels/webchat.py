@@ -9,6 +9,9 @@ Rasa 3.6's `SocketIOInput` is the right mechanism (the widget speaks its protoco
    raises a TypeError and the reply is lost; here it is sent as `{"custom": {...}}`;
 3. it accepts any Origin; here the engine.io server only accepts the configured origins.
 
+Messages go through `bot.channels.guard.deliver` (length limit, no "/intent" shortcut, an answer
+even when the action server is down).
+
 Its `blueprint` builds the handlers as closures, so the method is rewritten here rather than
 patched; everything else is inherited.
 """
@@ -26,6 +29,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.guard import deliver
+from bot.channels.rest import agent_domain
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
@@ -38,6 +44,14 @@ def allowed_origins(value: Optional[Text] = None) -> List[Text]:
     """Origins from WEB_ALLOWED_ORIGINS (comma-separated); "*" allows any (not recommended)."""
     raw = value if value is not None else os.environ.get("WEB_ALLOWED_ORIGINS", DEFAULT_ORIGINS)
     return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+
+
+class AppAwareBlueprint(SocketBlueprint):
+    """Remembers the Sanic app it is registered on (to reach the loaded model's domain)."""
+
+    def register(self, app: Any, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
 
 
 class WebChatOutput(SocketIOOutput):
@@ -78,7 +92,7 @@ class WebChatInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         cors = "*" if "*" in self.origins else self.origins
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
-        blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_socketio", __name__)
+        blueprint = AppAwareBlueprint(sio, self.socketio_path, "webchat_socketio", __name__)
         self.sio = sio
 
         @blueprint.route("/", methods=["GET"])
@@ -122,14 +136,16 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             text = data.get("message")
             output = WebChatOutput(sio, self.bot_message_evt)
-            await on_new_message(
+            await deliver(
+                on_new_message,
                 UserMessage(
                     text if isinstance(text, str) else "",
                     output,
                     sender_id,
                     input_channel=self.name(),
                     metadata=metadata if isinstance(metadata, dict) else {},
-                )
+                ),
+                agent_domain(getattr(blueprint.ctx, "app", None)),
             )
 
         return blueprint

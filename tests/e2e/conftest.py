@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List, Optional
 
 import pytest
 import requests
@@ -40,67 +40,80 @@ def web_port() -> int:
     return free_port()
 
 
+class BotServers:
+    """The action server and the Rasa server as child processes; each can be stopped and restarted."""
+
+    def __init__(self, workdir: Path, name: str, web_port: Optional[int] = None, endpoints_extra: str = "") -> None:
+        if not MODEL.exists():
+            pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.name = name
+        self.rasa_port, self.actions_port = free_port(), free_port()
+        self.endpoints = workdir / "endpoints.yml"
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_extra
+        )
+        self.env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONPATH": os.getcwd(),
+            "BOT_REGION": "us",
+            "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port or free_port()}",
+        }
+        self.env.pop("EMERGENCY_NUMBER", None)
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.actions: Optional[subprocess.Popen] = None
+        self.rasa: Optional[subprocess.Popen] = None
+
+    def _spawn(self, args: List[str], log: str) -> subprocess.Popen:
+        return subprocess.Popen(args, env=self.env, stdout=open(LOGS / log, "a"), stderr=subprocess.STDOUT)
+
+    def start_actions(self) -> None:
+        self.actions = self._spawn(
+            [RASA, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+            f"{self.name}-actions.log",
+        )
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok, "action server")
+
+    def start_rasa(self) -> None:
+        args = [RASA, "run", "--model", str(MODEL), "--port", str(self.rasa_port), "--endpoints", str(self.endpoints)]
+        args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1"]
+        self.rasa = self._spawn(args, f"{self.name}-rasa.log")
+        wait_until(lambda: self.say("probe", "hello"), "Rasa server")
+
+    def say(self, sender: str, text: str) -> list:
+        reply = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()
+
+    @staticmethod
+    def _stop(process: Optional[subprocess.Popen]) -> None:
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
+        self.actions = None
+
+    def stop(self) -> None:
+        self._stop(self.rasa)
+        self.stop_actions()
+
+
 @pytest.fixture(scope="session")
 def bot_url(tmp_path_factory, web_port) -> Iterator[str]:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
-    LOGS.mkdir(parents=True, exist_ok=True)
-    rasa_port, actions_port = free_port(), free_port()
-    endpoints = tmp_path_factory.mktemp("e2e") / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    env = {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "PYTHONPATH": os.getcwd(),
-        "BOT_REGION": "us",
-        "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port}",
-    }
-    env.pop("EMERGENCY_NUMBER", None)
-    processes = [
-        subprocess.Popen(
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-            env=env,
-            stdout=open(LOGS / "actions.log", "w"),
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [
-                RASA,
-                "run",
-                "--model",
-                str(MODEL),
-                "--port",
-                str(rasa_port),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                "credentials.yml",
-                "--interface",
-                "127.0.0.1",
-            ],
-            env=env,
-            stdout=open(LOGS / "rasa.log", "w"),
-            stderr=subprocess.STDOUT,
-        ),
-    ]
-    url = f"http://127.0.0.1:{rasa_port}"
+    servers = BotServers(tmp_path_factory.mktemp("e2e"), "bot", web_port)
     try:
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, "action server")
-        wait_until(
-            lambda: requests.post(
-                f"{url}/webhooks/rest/webhook", json={"sender": "probe", "message": "hello"}, timeout=10
-            ).json(),
-            "Rasa server",
-        )
-        yield url
+        servers.start_actions()
+        servers.start_rasa()
+        yield servers.url
     finally:
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        servers.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,553 @@
+"""The Telegram channel: a webhook that only Telegram can call, and replies that always arrive.
+
+Rasa 3.6's own Telegram connector (rasa/core/channels/telegram.py) is not used because it
+accepts any POST as genuine (no `X-Telegram-Bot-Api-Secret-Token` check), calls `getMe` on every
+update, hard-codes api.telegram.org, must reach Telegram at start-up to set the webhook, and
+swallows or re-raises errors so the person gets no answer. It also runs on aiogram 2.15, whose
+`set_webhook` has no `secret_token`. This channel speaks the Bot API directly over aiohttp:
+
+- every update must carry the webhook secret (constant-time compare), otherwise 403;
+- a re-delivered update (same `update_id`) is answered once;
+- the only Telegram calls while an update is handled are the replies (and answering a button
+  press); the webhook is registered by `python -m bot.cli.telegram_webhook set` or, if
+  TELEGRAM_SET_WEBHOOK_ON_START is true, once the server runs (a failure is logged, not fatal);
+- Rasa's replies are collected first, then sent in order: the emergency advice comes first,
+  custom payloads are not sent, long texts are split at 4096 characters, buttons become an
+  inline keyboard, and a turn that fails or yields nothing ends with an apology.
+
+Configuration: environment variables (README.md, "Telegram"), overridden by credentials.yml keys.
+"""
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple, Union
+
+import aiohttp
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.guard import deliver
+from bot.channels.rest import agent_domain
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# The update types Telegram is asked to send (setWebhook's allowed_updates): those handled here.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+MESSAGE_LIMIT = 4096  # Telegram's limit for one message, in UTF-16 code units
+CALLBACK_DATA_LIMIT = 64  # bytes
+# Telegram's own rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ -.
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+NOT_CONFIGURED = "Telegram is not configured"
+NOT_TEXT_REPLY = (
+    "Sorry, I can only read text messages. Please type in words how you (or the person you care for) "
+    "feel. If this is an emergency, call your local emergency number now."
+)
+ATTACHMENT_NOTE = "I could only read the text of your message: I cannot see photos, stickers, voice messages or files."
+APOLOGY = (
+    "Sorry, something went wrong on our side. Please try again. "
+    "If this is an emergency, call your local emergency number now."
+)
+# Telegram commands, as the texts the bot's NLU understands, sent in turn. Any other "/..." text is
+# sent without its slashes, so a person can never inject Rasa's "/intent{...}" syntax. Restarting
+# gives no reply of its own (the domain has no utter_restart), so the greeting follows it.
+COMMANDS = {"start": ("hi",), "help": ("what can you do",), "restart": ("start again",)}
+
+ENV = {
+    "token": "TELEGRAM_TOKEN",
+    "webhook_secret": "TELEGRAM_WEBHOOK_SECRET",
+    "api_base_url": "TELEGRAM_API_BASE_URL",
+    "webhook_url": "TELEGRAM_WEBHOOK_URL",
+    "set_webhook_on_start": "TELEGRAM_SET_WEBHOOK_ON_START",
+}
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    """Where the Bot API is, the bot's token, and the webhook it answers on."""
+
+    token: Optional[Text] = None
+    webhook_secret: Optional[Text] = None
+    api_base_url: Text = DEFAULT_API_BASE_URL
+    webhook_url: Optional[Text] = None
+    set_webhook_on_start: bool = False
+
+    @classmethod
+    def load(
+        cls, overrides: Optional[Mapping[Text, Any]] = None, env: Optional[Mapping[Text, Text]] = None
+    ) -> "TelegramSettings":
+        """Environment variables, overridden by the (non-empty) credentials.yml values."""
+        env = os.environ if env is None else env
+        overrides = overrides or {}
+        unknown = set(overrides) - set(ENV)
+        if unknown:
+            raise RasaException(f"Unknown Telegram credentials {sorted(unknown)}; allowed: {sorted(ENV)}")
+        values = {key: env.get(var) for key, var in ENV.items()}
+        values.update({key: value for key, value in overrides.items() if value is not None and value != ""})
+        return cls(
+            token=_text(values["token"]),
+            webhook_secret=_text(values["webhook_secret"]),
+            api_base_url=(_text(values["api_base_url"]) or DEFAULT_API_BASE_URL).rstrip("/"),
+            webhook_url=_text(values["webhook_url"]),
+            set_webhook_on_start=_flag(values["set_webhook_on_start"]),
+        )
+
+    def problem(self) -> Optional[Text]:
+        """Why the channel cannot run (None when it can): it never runs without the secret."""
+        if not self.token:
+            return "TELEGRAM_TOKEN is not set"
+        if not self.webhook_secret:
+            return "TELEGRAM_WEBHOOK_SECRET is not set"
+        if not SECRET_FORMAT.match(self.webhook_secret):
+            return "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        if not self.api_base_url.startswith(("https://", "http://")):
+            return "TELEGRAM_API_BASE_URL must start with https:// (or http:// for a local Bot API server)"
+        return None
+
+
+def _text(value: Any) -> Optional[Text]:
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text not in TRUE | FALSE:
+        logger.warning("TELEGRAM_SET_WEBHOOK_ON_START=%r is not true/false: taken as false", value)
+    return text in TRUE
+
+
+# ---------------------------------------------------------------- Bot API client
+
+
+class TelegramApiError(Exception):
+    """A Bot API call that failed; the message never contains the token."""
+
+    def __init__(self, method: Text, description: Text, error_code: Optional[int] = None) -> None:
+        super().__init__(f"Telegram {method} failed: {description}")
+        self.method = method
+        self.error_code = error_code
+
+
+class BotApi:
+    """Calls `{base_url}/bot{token}/{method}`, retrying what Telegram says may succeed later.
+
+    The aiohttp session is created on first use inside the running event loop (Sanic's), never at
+    import time: a session made in another loop fails with "Event loop is closed".
+    """
+
+    def __init__(
+        self, token: Text, base_url: Text = DEFAULT_API_BASE_URL, timeout: float = 10.0, attempts: int = 3
+    ) -> None:
+        self._token = token
+        self._base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._attempts = attempts
+        self._session: Optional[aiohttp.ClientSession] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+            self._loop = loop
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def call(self, method: Text, payload: Optional[Dict[Text, Any]] = None) -> Any:
+        """The call's `result`; TelegramApiError when it failed for good."""
+        url = f"{self._base_url}/bot{self._token}/{method}"
+        for attempt in range(1, self._attempts + 1):
+            try:
+                async with self._client().post(url, json=payload or {}) as reply:
+                    status = reply.status
+                    try:
+                        body = await reply.json(content_type=None)
+                    except ValueError:
+                        body = {}
+            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                # aiohttp errors can quote the URL, which holds the token. A timed-out sendMessage is
+                # sent again: a message shown twice is better than an emergency advice never shown.
+                description = f"{type(error).__name__}: {error}"
+                if self._token:
+                    description = description.replace(self._token, "<token>")
+                if attempt == self._attempts:
+                    raise TelegramApiError(method, description) from None
+                await asyncio.sleep(0.5 * attempt)
+                continue
+            body = body if isinstance(body, dict) else {}
+            if status == 200 and body.get("ok"):
+                return body.get("result")
+            description = str(body.get("description") or f"HTTP {status}")
+            retry_after = (body.get("parameters") or {}).get("retry_after")
+            if attempt == self._attempts or not (status == 429 or status >= 500):
+                raise TelegramApiError(method, description, body.get("error_code") or status)
+            await asyncio.sleep(min(float(retry_after or 0.5 * attempt), 5.0))
+        raise AssertionError("unreachable")
+
+
+async def set_webhook(api: BotApi, settings: TelegramSettings, drop_pending_updates: bool = False) -> Any:
+    """Register the webhook with its secret, so Telegram sends the secret header on every update."""
+    if not settings.webhook_url:
+        raise ValueError("TELEGRAM_WEBHOOK_URL is not set (the public https address of /webhooks/telegram/webhook)")
+    if settings.problem():
+        raise ValueError(settings.problem())
+    return await api.call(
+        "setWebhook",
+        {
+            "url": settings.webhook_url,
+            "secret_token": settings.webhook_secret,
+            "allowed_updates": ALLOWED_UPDATES,
+            "drop_pending_updates": drop_pending_updates,
+        },
+    )
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+def secret_matches(expected: Text, received: Optional[Text]) -> bool:
+    """Constant-time comparison, so the secret cannot be guessed from response times."""
+    if received is None:
+        return False
+    return hmac.compare_digest(expected.encode("utf-8"), received.encode("utf-8"))
+
+
+class RecentUpdates:
+    """The update_ids seen lately, to answer a re-delivered update once.
+
+    Telegram re-delivers an update when it got no 200 in time. This cache lives in one process:
+    with several Rasa processes behind one webhook, use a shared store instead (for example Redis
+    `SET update:<id> 1 NX EX 86400`). Checking and recording happen without an `await` in
+    between, so two identical POSTs arriving together are still processed once.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            self._seen.move_to_end(update_id)
+            return False
+        self._seen[update_id] = None
+        if len(self._seen) > self._size:
+            self._seen.popitem(last=False)
+        return True
+
+
+def _utf16_length(text: Text) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: Text, limit: int = MESSAGE_LIMIT) -> List[Text]:
+    """Parts of at most `limit` UTF-16 units, cut at a paragraph, else a line, else a space."""
+    parts: List[Text] = []
+    rest = text.strip()
+    while _utf16_length(rest) > limit:
+        fits, units = 0, 0
+        for char in rest:
+            units += _utf16_length(char)
+            if units > limit:
+                break
+            fits += 1
+        window = rest[:fits]
+        cut = next((i for i in (window.rfind(sep) for sep in ("\n\n", "\n", " ")) if i > 0), fits)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def rasa_texts(text: Text) -> Tuple[Text, ...]:
+    """What to send Rasa for a person's text: commands mapped, leading slashes removed."""
+    text = text.strip()
+    if text.startswith("/"):
+        command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+        if command in COMMANDS:
+            return COMMANDS[command]
+        text = re.sub(r"^[\s/]+", "", text)
+    return (text,) if text else ()
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One Telegram update, as this channel will handle it.
+
+    kind: "text" (send `texts` to Rasa), "callback" (a button press: answer it, then as "text"),
+    "unsupported" (no text: reply NOT_TEXT_REPLY) or "ignored" (nothing a person sent to us).
+    """
+
+    update_id: int
+    kind: Text
+    chat_id: Optional[int] = None
+    texts: Tuple[Text, ...] = ()
+    callback_query_id: Optional[Text] = None
+    attachment: bool = False
+    metadata: Dict[Text, Any] = field(default_factory=dict)
+
+
+def parse_update(update: Mapping[Text, Any]) -> Incoming:
+    """Classify an update; an edited message is read as a new message (it may add a red flag)."""
+    update_id = update["update_id"]
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message") or {}
+        user = query.get("from") or {}
+        chat_id = (message.get("chat") or {}).get("id") or user.get("id")
+        meta = {"update_id": update_id, "message_id": message.get("message_id"), "user_id": user.get("id")}
+        return Incoming(
+            update_id,
+            "callback",
+            chat_id,
+            rasa_texts(str(query.get("data") or "")),
+            callback_query_id=query.get("id"),
+            metadata={"telegram": meta},
+        )
+    key = next((k for k in ("message", "edited_message") if isinstance(update.get(k), dict)), None)
+    if key is None:
+        return Incoming(update_id, "ignored")
+    message = update[key]
+    user = message.get("from") or {}
+    chat_id = (message.get("chat") or {}).get("id")
+    if chat_id is None or user.get("is_bot"):
+        return Incoming(update_id, "ignored")
+    meta = {"update_id": update_id, "message_id": message.get("message_id"), "user_id": user.get("id")}
+    if key == "edited_message":
+        meta["edited"] = True
+    if isinstance(message.get("text"), str):
+        texts = rasa_texts(message["text"])
+        return Incoming(update_id, "text" if texts else "unsupported", chat_id, texts, metadata={"telegram": meta})
+    caption = rasa_texts(message["caption"]) if isinstance(message.get("caption"), str) else ()
+    if caption:
+        return Incoming(update_id, "text", chat_id, caption, attachment=True, metadata={"telegram": meta})
+    return Incoming(update_id, "unsupported", chat_id, metadata={"telegram": meta})
+
+
+def inline_keyboard(buttons: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """One button per row (titles stay readable on a phone); the payload becomes callback_data."""
+    rows = []
+    for button in buttons:
+        payload = str(button.get("payload") or button.get("title") or "")
+        if not payload or len(payload.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+            logger.error("Button %r left out: its payload must be 1-64 bytes for Telegram", button.get("title"))
+            continue
+        rows.append([{"text": str(button.get("title") or payload), "callback_data": payload}])
+    return {"inline_keyboard": rows} if rows else None
+
+
+# ---------------------------------------------------------------- channels
+
+
+def _chat(recipient_id: Text) -> Union[int, Text]:
+    try:
+        return int(recipient_id)
+    except ValueError:
+        return recipient_id
+
+
+class TelegramOutput(OutputChannel):
+    """Sends Rasa's replies as plain text (no parse mode: the number must show as written)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    def __init__(self, api: BotApi) -> None:
+        self.api = api
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in split_message(text):
+            await self.api.call("sendMessage", {"chat_id": _chat(recipient_id), "text": part})
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        parts = split_message(text) or ["Please choose:"]
+        for part in parts[:-1]:
+            await self.api.call("sendMessage", {"chat_id": _chat(recipient_id), "text": part})
+        message: Dict[Text, Any] = {"chat_id": _chat(recipient_id), "text": parts[-1]}
+        keyboard = inline_keyboard(buttons)
+        if keyboard:
+            message["reply_markup"] = keyboard
+        await self.api.call("sendMessage", message)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """Custom payloads (such as `triage`) are for machines: nothing to show on Telegram."""
+        logger.debug("Custom payload with keys %s not sent to Telegram", sorted(json_message))
+
+
+class _TurnCollector(CollectingOutputChannel):
+    """Collects a turn's replies; named "telegram" so channel-specific responses still apply."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+
+class TelegramInput(InputChannel):
+    """POST /webhooks/telegram/webhook: Telegram updates, checked, de-duplicated and answered."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls(TelegramSettings.load(credentials))
+
+    def __init__(self, settings: TelegramSettings, api: Optional[BotApi] = None, recent_updates: int = 10_000) -> None:
+        self.settings = settings
+        self.problem = settings.problem()
+        if self.problem:
+            # No token: Telegram is simply not used here. A token without a valid secret is a mistake.
+            level = logging.INFO if not settings.token else logging.ERROR
+            logger.log(level, "%s (%s): the Telegram webhook answers 503", NOT_CONFIGURED, self.problem)
+            self.api = api
+        else:
+            self.api = api or BotApi(str(settings.token), settings.api_base_url)
+        self.recent = RecentUpdates(recent_updates)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """For messages Rasa starts itself (reminders, the trigger_intent API)."""
+        return TelegramOutput(self.api) if self.api and not self.problem else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Not "telegram_webhook": that is the stock connector's blueprint name.
+        telegram = Blueprint("telegram_secure_webhook")
+
+        @telegram.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if not self.problem else "not configured"})
+
+        @telegram.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            status, text = await self.handle_request(
+                request.headers.get(SECRET_HEADER), request.body, on_new_message, agent_domain(request.app)
+            )
+            return response.text(text, status=status)
+
+        @telegram.listener("after_server_start")
+        async def register(_: Sanic, __: asyncio.AbstractEventLoop) -> None:
+            if self.settings.set_webhook_on_start:
+                await self.register_webhook()
+
+        @telegram.listener("after_server_stop")
+        async def close(_: Sanic, __: asyncio.AbstractEventLoop) -> None:
+            if self.api:
+                await self.api.close()
+
+        return telegram
+
+    async def register_webhook(self) -> bool:
+        """Register the webhook once the server runs; a failure is logged, the server runs on."""
+        if self.api is None or self.problem:
+            logger.error("Telegram webhook not registered: %s", self.problem)
+            return False
+        try:
+            await set_webhook(self.api, self.settings)
+        except (TelegramApiError, ValueError) as error:
+            logger.error("Telegram webhook not registered (%s); the server runs on.", error)
+            return False
+        logger.info("Telegram webhook registered: %s", self.settings.webhook_url)
+        return True
+
+    async def handle_request(
+        self,
+        secret: Optional[Text],
+        body: bytes,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        domain: Any = None,
+    ) -> Tuple[int, Text]:
+        """HTTP status and text for one webhook POST; the reply is sent before the 200."""
+        if self.problem or not self.settings.webhook_secret:
+            return 503, NOT_CONFIGURED
+        if not secret_matches(self.settings.webhook_secret, secret):
+            logger.warning("Telegram webhook: request without the right secret refused")
+            return 403, "forbidden"
+        try:
+            update = json.loads(body or b"")
+        except ValueError:
+            return 400, "not JSON"
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return 400, "not a Telegram update"
+        if not self.recent.first_time(update["update_id"]):
+            logger.info("Telegram update %s was delivered again: already handled", update["update_id"])
+            return 200, "ok"
+        await self.handle_update(parse_update(update), on_new_message, domain)
+        return 200, "ok"
+
+    async def handle_update(
+        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]], domain: Any = None
+    ) -> None:
+        """Run one update through Rasa and send the replies; never silent, never raises.
+
+        Each text goes through `bot.channels.guard.deliver`, like every channel's: a turn with no
+        reply (the action server down) still gets the emergency advice when it is due.
+        """
+        if incoming.kind == "ignored" or incoming.chat_id is None or self.api is None:
+            logger.debug("Telegram update %s ignored: nothing a person sent", incoming.update_id)
+            return
+        out = TelegramOutput(self.api)
+        chat = str(incoming.chat_id)
+        failed = False
+        if incoming.callback_query_id:
+            try:  # stops the spinner on the button; the message is handled even if this fails
+                await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
+            except TelegramApiError:
+                logger.exception("Telegram update %s: answerCallbackQuery failed", incoming.update_id)
+        collector = _TurnCollector()
+        if incoming.kind == "unsupported" or not incoming.texts:
+            collector.messages.append({"text": NOT_TEXT_REPLY})
+        else:
+            try:
+                for text in incoming.texts:
+                    await deliver(
+                        on_new_message,
+                        UserMessage(text, collector, chat, input_channel=self.name(), metadata=incoming.metadata),
+                        domain,
+                    )
+            except Exception:
+                logger.exception("Telegram update %s: handling the message failed", incoming.update_id)
+                failed = True
+            if not collector.messages and not failed:
+                # The bot always answers a message; silence means a part of it is down.
+                logger.error("Telegram update %s: the bot gave no reply", incoming.update_id)
+                failed = True
+            if incoming.attachment:
+                collector.messages.append({"text": ATTACHMENT_NOTE})
+        for message in collector.messages:
+            message = {k: v for k, v in message.items() if k != "recipient_id"}
+            try:
+                await out.send_response(chat, message)
+            except Exception:
+                logger.exception("Telegram update %s: a reply could not be sent", incoming.update_id)
+                failed = True
+        if failed:
+            try:
+                await out.send_text_message(chat, APOLOGY)
+            except Exception:
+                logger.exception("Telegram update %s: the apology could not be sent either", incoming.update_id)

@@ -1,0 +1,240 @@
+"""Telegram end to end, offline: updates posted to a running Rasa server's Telegram webhook, replies
+read from a fake Bot API on 127.0.0.1 (tests/e2e/fake_telegram.py)."""
+
+import itertools
+import os
+import random
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterator, List, Optional
+
+import pytest
+import requests
+
+from bot.channels.telegram import ALLOWED_UPDATES, NOT_TEXT_REPLY, SECRET_HEADER
+from tests.e2e.conftest import LOGS, MODEL, RASA, free_port, wait_until
+from tests.e2e.fake_telegram import FakeTelegram
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "e2e-secret_0123456789"
+_update_ids = itertools.count(random.randint(10_000, 90_000) * 1000)
+
+
+class TelegramBot:
+    """The running bot as Telegram sees it: its webhook, and the fake API that records its replies."""
+
+    def __init__(self, url: str, fake: FakeTelegram) -> None:
+        self.webhook = f"{url}/webhooks/telegram/webhook"
+        self.fake = fake
+        self.http = requests.Session()
+
+    def post(self, update: Dict[str, Any], secret: Optional[str] = SECRET) -> requests.Response:
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        return self.http.post(self.webhook, json=update, headers=headers, timeout=60)
+
+
+def new_chat() -> int:
+    return random.randint(10**8, 10**9)
+
+
+def text_update(chat: int, text: str) -> Dict[str, Any]:
+    return {
+        "update_id": next(_update_ids),
+        "message": {
+            "message_id": random.randint(1, 10**6),
+            "date": 0,
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
+            "text": text,
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
+    """Action server + Rasa server with the Telegram channel pointed at the fake Bot API.
+
+    Module-scoped so this second Rasa server is stopped before the other end-to-end modules go on.
+    """
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
+    LOGS.mkdir(parents=True, exist_ok=True)
+    rasa_port, actions_port = free_port(), free_port()
+    folder = tmp_path_factory.mktemp("telegram")
+    (folder / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    with FakeTelegram() as fake:
+        # The base URL comes from credentials.yml and must win over the (unreachable) environment value.
+        (folder / "credentials.yml").write_text(
+            f'rest:\nbot.channels.telegram.TelegramInput:\n  api_base_url: "{fake.base_url}"\n'
+        )
+        url = f"http://127.0.0.1:{rasa_port}"
+        env = {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "PYTHONPATH": os.getcwd(),
+            "BOT_REGION": "us",
+            "TELEGRAM_TOKEN": fake.token,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+            "TELEGRAM_WEBHOOK_URL": f"{url}/webhooks/telegram/webhook",
+            "TELEGRAM_SET_WEBHOOK_ON_START": "true",
+        }
+        env.pop("EMERGENCY_NUMBER", None)
+        processes = [
+            subprocess.Popen(
+                [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+                env=env,
+                stdout=open(LOGS / "telegram-actions.log", "w"),
+                stderr=subprocess.STDOUT,
+            ),
+            subprocess.Popen(
+                [
+                    RASA,
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--port",
+                    str(rasa_port),
+                    "--endpoints",
+                    str(folder / "endpoints.yml"),
+                    "--credentials",
+                    str(folder / "credentials.yml"),
+                    "--interface",
+                    "127.0.0.1",
+                ],
+                env=env,
+                stdout=open(LOGS / "telegram-rasa.log", "w"),
+                stderr=subprocess.STDOUT,
+            ),
+        ]
+        try:
+            wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, "action server")
+            wait_until(
+                lambda: requests.post(
+                    f"{url}/webhooks/rest/webhook", json={"sender": "probe", "message": "hello"}, timeout=10
+                ).json(),
+                "Rasa server",
+            )
+            yield TelegramBot(url, fake)
+        finally:
+            for p in processes:
+                p.terminate()
+            for p in processes:
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def say(telegram: TelegramBot) -> Callable[[int, str], List[str]]:
+    """say(chat, text) -> the texts the bot sent to that chat for this message."""
+
+    def send(chat: int, text: str) -> List[str]:
+        before = len(telegram.fake.texts(chat))
+        assert telegram.post(text_update(chat, text)).status_code == 200
+        return telegram.fake.texts(chat)[before:]
+
+    return send
+
+
+def test_the_webhook_is_registered_at_start_with_its_secret(telegram):
+    telegram.fake.wait_for(lambda: telegram.fake.calls("setWebhook"))
+    payload = telegram.fake.calls("setWebhook")[0].payload  # the first: a later test calls it again
+    assert payload["url"] == telegram.webhook
+    assert payload["secret_token"] == SECRET and payload["allowed_updates"] == ALLOWED_UPDATES
+
+
+def test_a_red_flag_report_gets_the_emergency_advice_first_in_plain_text(telegram):
+    chat = new_chat()
+    texts = say(telegram)(chat, "I stopped baclofen and I'm seeing bugs on the walls")
+    assert texts[0].startswith("EMERGENCY: call 911 now")
+    calls = telegram.fake.calls("sendMessage", chat)
+    assert all("parse_mode" not in c.payload for c in calls)
+    assert not any("triage" in t or "{" in t for t in texts)  # the custom payload is not shown
+    assert any("not a diagnosis" in t for t in texts)
+
+
+def test_a_button_press_works(telegram):
+    chat = new_chat()
+    say(telegram)(chat, "i ran out of baclofen on friday and my legs are stiff")
+    question = telegram.fake.calls("sendMessage", chat)[-1].payload
+    keyboard = question["reply_markup"]["inline_keyboard"]
+    assert [row[0]["callback_data"] for row in keyboard] == ["tablets", "pump", "I don't know"]
+    before = len(telegram.fake.texts(chat))
+    press = {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": f"cb-{chat}",
+            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
+            "chat_instance": "1",
+            "data": keyboard[0][0]["callback_data"],
+            "message": {"message_id": 1, "date": 0, "chat": {"id": chat, "type": "private"}, "text": question["text"]},
+        },
+    }
+    assert telegram.post(press).status_code == 200
+    answered = [c.payload for c in telegram.fake.calls("answerCallbackQuery")]
+    assert {"callback_query_id": f"cb-{chat}"} in answered
+    assert "anything else" in telegram.fake.texts(chat)[before:][-1].lower()
+
+
+@pytest.mark.parametrize("secret", [None, "wrong-secret"])
+def test_a_forged_update_is_refused_and_nothing_is_sent(telegram, secret):
+    chat = new_chat()
+    reply = telegram.post(text_update(chat, "I stopped baclofen and I'm seeing bugs on the walls"), secret=secret)
+    assert reply.status_code == 403
+    assert telegram.fake.calls(chat_id=chat) == []
+
+
+def test_a_redelivered_update_is_answered_once(telegram):
+    chat = new_chat()
+    update = text_update(chat, "hi")
+    assert telegram.post(update).status_code == 200
+    once = telegram.fake.texts(chat)
+    assert once and "not a diagnosis" in once[0]
+    assert telegram.post(update).status_code == 200
+    assert telegram.fake.texts(chat) == once
+    # the same new update delivered three times at once
+    update = text_update(chat, "what can you do")
+    with ThreadPoolExecutor(3) as pool:
+        statuses = [r.status_code for r in pool.map(lambda _: telegram.post(update), range(3))]
+    assert statuses == [200, 200, 200]
+    assert len(telegram.fake.texts(chat)) == len(once) + 1
+
+
+def test_a_sticker_gets_the_polite_answer(telegram):
+    chat = new_chat()
+    update = text_update(chat, "")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {"file_id": "CAACAgIAAxk", "file_unique_id": "u", "width": 512, "height": 512}
+    assert telegram.post(update).status_code == 200
+    assert telegram.fake.texts(chat) == [NOT_TEXT_REPLY]
+    assert "I can only read text messages" in NOT_TEXT_REPLY
+
+
+def test_start_help_and_restart_commands(telegram):
+    chat, send = new_chat(), say(telegram)
+    assert "not a diagnosis" in send(chat, "/start")[0]
+    assert send(chat, "/help")[0].startswith("I ask a few questions")
+    send(chat, "my legs are really tight since yesterday")
+    restarted = send(chat, "/restart")
+    assert restarted and restarted[0].startswith("All right, let's start again")
+
+
+def test_the_webhook_command_registers_with_the_secret(telegram):
+    fake = telegram.fake
+    env = {
+        **os.environ,
+        "TELEGRAM_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+    }
+    command = [sys.executable, "-m", "bot.cli.telegram_webhook"]
+    done = subprocess.run([*command, "set"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    payload = fake.calls("setWebhook")[-1].payload
+    assert payload["url"] == "https://bot.example.org/webhooks/telegram/webhook" and payload["secret_token"] == SECRET
+    info = subprocess.run([*command, "info"], env=env, capture_output=True, text=True, timeout=60)
+    assert info.returncode == 0 and "bot.example.org" in info.stdout
