@@ -25,7 +25,7 @@ KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 
-.PHONY: help install web browser run shell test lint format validate train spacy nlu-data clean vignettes
+.PHONY: help install web browser state run shell test lint format validate train spacy nlu-data clean vignettes
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,12 +69,13 @@ $(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE)
 validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
 	$(RASA) data validate --domain domain --quiet --fail-on-warnings --max-history 5
 
-run: $(MODEL) $(WEB_STAMP) ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)
+run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
+	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180; \
 	wait
 
 lint: $(VENV)/.installed ## ruff
@@ -88,6 +89,9 @@ format: $(VENV)/.installed
 test: $(MODEL) $(WEB_STAMP) browser lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
 	$(PY) -m pytest
+
+state:
+	@mkdir -p state
 
 shell: $(MODEL) ## Chat in the terminal (start `make run` in another terminal first, for the actions)
 	$(RASA) shell --model $(MODEL) --port 5006 --quiet

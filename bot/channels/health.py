@@ -1,0 +1,70 @@
+"""GET /webhooks/health/: is the bot really able to answer? Says which part is not.
+
+Rasa 3.6 logs "Rasa server is up and running" and answers REST with 200 and an empty list even
+when the model failed to load, and it never checks the action server. This endpoint checks the
+three parts a reply needs:
+
+- model: an agent is loaded and ready;
+- nlu: the spaCy pipeline and our extractor work (a known sentence must yield its symptom);
+- actions: the action server answers its /health.
+
+200 with {"status": "ok", ...} when all pass, 503 with the failing parts otherwise.
+"""
+
+from typing import Any, Awaitable, Callable, Dict, Text
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+PROBE_TEXT = "i have a fever"
+PROBE_SYMPTOM = "fever"
+
+
+async def check_model(agent: Any) -> Text:
+    return "ok" if agent is not None and agent.is_ready() else "no model loaded"
+
+
+async def check_nlu(agent: Any) -> Text:
+    try:
+        parsed = await agent.parse_message(PROBE_TEXT)
+    except Exception as error:  # noqa: BLE001 (any failure is the answer)
+        return f"parsing failed: {error.__class__.__name__}"
+    found = [e for e in parsed.get("entities", []) if e.get("entity") == "symptom" and e.get("value") == PROBE_SYMPTOM]
+    return "ok" if found else "the symptom extractor found nothing (spaCy pipeline not loaded?)"
+
+
+async def check_actions(agent: Any) -> Text:
+    endpoint = getattr(agent, "action_endpoint", None)
+    if endpoint is None or not endpoint.url:
+        return "no action endpoint configured"
+    url = endpoint.url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
+            async with session.get(url) as reply:
+                return "ok" if reply.status == 200 else f"action server answered {reply.status}"
+    except (aiohttp.ClientError, TimeoutError) as error:
+        return f"action server unreachable: {error.__class__.__name__}"
+
+
+class HealthInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "health"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        health = Blueprint("bot_health")
+
+        @health.route("/", methods=["GET"])
+        async def status(request: Request) -> HTTPResponse:
+            agent = getattr(request.app.ctx, "agent", None)
+            checks: Dict[Text, Text] = {"model": await check_model(agent)}
+            if checks["model"] == "ok":
+                checks["nlu"] = await check_nlu(agent)
+                checks["actions"] = await check_actions(agent)
+            ok = all(v == "ok" for v in checks.values())
+            return response.json({"status": "ok" if ok else "failing", **checks}, status=200 if ok else 503)
+
+        return health

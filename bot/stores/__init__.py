@@ -1,0 +1,1 @@
+"""Tracker stores of our own (selected in endpoints.yml by dotted path)."""
