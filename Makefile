@@ -14,6 +14,10 @@ RASA_PORT   ?= 5005
 ACTIONS_PORT ?= 5055
 WEB_PORT    ?= 8080
 WEB_STAMP   := web/node_modules/.package-lock.json
+# Scale-out: with DB_URL (and REDIS_URL) set, conversations go to PostgreSQL and locks to Redis.
+ENDPOINTS   ?= $(if $(DB_URL),deploy/endpoints.scale.yml,endpoints.yml)
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
+export REDIS_URL ?= redis://127.0.0.1:6379/1
 export WEB_ALLOWED_ORIGINS ?= http://localhost:$(WEB_PORT),http://127.0.0.1:$(WEB_PORT)
 
 export RASA_TELEMETRY_ENABLED := false
@@ -25,7 +29,7 @@ KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 
-.PHONY: help install web browser state run shell test lint format validate train spacy nlu-data clean vignettes
+.PHONY: help install web browser services state run shell test lint format validate train spacy nlu-data clean vignettes
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +49,12 @@ web: $(WEB_STAMP) ## Install the widget's npm packages (deep-chat, socket.io-cli
 $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+services: ## Make sure this machine's PostgreSQL and Redis run (the scale-out tests use them)
+	@pg_isready -h 127.0.0.1 -q 2>/dev/null || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 \
+		--save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@pg_isready -h 127.0.0.1 -q && redis-cli -h 127.0.0.1 ping >/dev/null || { echo "PostgreSQL or Redis is not running"; exit 1; }
 
 browser: ## Install Debian's Chromium for the browser tests (skipped when present; never `playwright install`)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -73,7 +83,7 @@ run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the acti
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
-	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --quiet & \
+	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
 	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180; \
 	wait
@@ -86,7 +96,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format bot actions tests
 	$(VENV)/bin/ruff check --fix bot actions tests
 
-test: $(MODEL) $(WEB_STAMP) browser lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
+test: $(MODEL) $(WEB_STAMP) browser services lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
 	$(PY) -m pytest
 

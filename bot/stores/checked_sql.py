@@ -10,11 +10,12 @@ with a message naming the database.
 
 import logging
 import time
-from typing import Any, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,12 @@ class TrackerStoreUnavailableError(RuntimeError):
 
 
 class CheckedSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL store, checked at start-up; `url` may also be a whole database URL (DB_URL)."""
+
     def __init__(self, domain: Optional[Domain] = None, connect_timeout: float = 15.0, **kwargs: Any) -> None:
+        host = kwargs.get("host")
+        if isinstance(host, str) and "://" in host:
+            kwargs.update(url_parts(host))
         url = SQLTrackerStore.get_db_url(
             kwargs.get("dialect", "sqlite"),
             kwargs.get("host"),
@@ -37,6 +43,19 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         )
         check_reachable(url, float(connect_timeout))
         super().__init__(domain=domain, **kwargs)
+
+
+def url_parts(url: Text) -> Dict[Text, Any]:
+    """Rasa's SQL store arguments from one URL: postgresql://user:password@host:5432/db."""
+    parsed = make_url(url)
+    return {
+        "dialect": parsed.drivername,
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+        "password": parsed.password,
+    }
 
 
 def check_reachable(url: Any, timeout: float) -> None:

@@ -43,12 +43,19 @@ def web_port() -> int:
 class BotServers:
     """The action server and the Rasa server as child processes; each can be stopped and restarted."""
 
-    def __init__(self, workdir: Path, name: str, web_port: Optional[int] = None, endpoints_extra: str = "") -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        name: str,
+        web_port: Optional[int] = None,
+        endpoints_extra: str = "",
+        actions_port: Optional[int] = None,
+    ) -> None:
         if not MODEL.exists():
             pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
         LOGS.mkdir(parents=True, exist_ok=True)
         self.name = name
-        self.rasa_port, self.actions_port = free_port(), free_port()
+        self.rasa_port, self.actions_port = free_port(), actions_port or free_port()
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_extra

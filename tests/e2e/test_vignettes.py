@@ -6,12 +6,15 @@ import pytest
 
 from bot.cli.vignettes import figures, run_file
 
-FILES = [Path("../shared/vignettes/sample.yml"), *sorted(Path("tests/vignettes").glob("*.yml"))]
+SAMPLE = Path("../shared/vignettes/sample.yml")  # the team's shared folder, beside the repo (as in CI)
+FILES = [SAMPLE, *sorted(Path("tests/vignettes").glob("*.yml"))]
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("path", [p for p in FILES if p.exists()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_vignettes(bot_url, path):
+    if not path.exists():
+        pytest.skip(f"{path} not found: the shared folder is not beside this checkout")
     outcomes = run_file(bot_url, path)
     result = figures(outcomes)
     print(f"\n{path}: " + "; ".join(result.lines()))
