@@ -12,6 +12,8 @@ MODEL       := models/baclofen.tar.gz
 RASA_HOST   ?= 127.0.0.1
 RASA_PORT   ?= 5005
 ACTIONS_PORT ?= 5055
+# The action server only listens on the loopback unless told otherwise (only Rasa may call it).
+ACTIONS_HOST ?= 127.0.0.1
 WEB_PORT    ?= 8080
 WEB_STAMP   := web/node_modules/.package-lock.json
 # Scale-out: with DB_URL (and REDIS_URL) set, conversations go to PostgreSQL and locks to Redis.
@@ -82,7 +84,7 @@ validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
 run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
+	SANIC_HOST=$(ACTIONS_HOST) $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
 	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180; \

@@ -21,12 +21,19 @@ from actions.assessment import assess_tracker, utter_assessment
 from actions.history import findings_of, latest_red_flags, level_given_this_turn
 
 
-def emergency_if_needed(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """Send the emergency assessment if one is due this turn; return its events."""
+def emergency_if_needed(
+    dispatcher: CollectingDispatcher, tracker: Tracker, answer_changed_slots: bool = False
+) -> List[Dict[Text, Any]]:
+    """Send the emergency assessment if one is due this turn; return its events.
+
+    Due when this turn brought something new: a present finding in the latest message, or (for
+    the form) an answer that changed what we know, such as "I don't know" to "tablets or pump?"
+    when rigid legs are only an emergency if it may be a pump.
+    """
     if level_given_this_turn(tracker) == "emergency":
         return []
     latest = findings_of(tracker.latest_message or {})
-    if not any(f["assertion"] == "present" for f in latest):
+    if not answer_changed_slots and not any(f["assertion"] == "present" for f in latest):
         return []
     assessment = assess_tracker(tracker)
     if not assessment.is_emergency:

@@ -60,10 +60,15 @@ class ValidateAssessmentForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        events: List[Dict[Text, Any]] = []
-        if _intent(tracker) != RED_FLAG:
-            events = emergency_if_needed(dispatcher, tracker)
-        return events + await super().run(dispatcher, tracker, domain)
+        if _intent(tracker) == RED_FLAG:
+            return await super().run(dispatcher, tracker, domain)
+        events = emergency_if_needed(dispatcher, tracker)
+        # super().run() also writes the new answers into tracker.slots, so the net can look again.
+        answers = await super().run(dispatcher, tracker, domain)
+        changed = any(e.get("event") == "slot" and e.get("name") in ("route", "situation") for e in answers)
+        if changed and not events:
+            events = emergency_if_needed(dispatcher, tracker, answer_changed_slots=True)
+        return events + answers
 
     async def extract_route(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -120,7 +120,7 @@ class WebChatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:
             if not isinstance(data, dict):
                 await sio.emit(self.bot_message_evt, {"text": "Sorry, I could not read that message."}, room=sid)
                 return

@@ -36,3 +36,16 @@ async def test_anything_else(form, make_tracker, dispatcher, text, intent, expec
     tracker = make_tracker([text], intent=intent, slots={"requested_slot": "anything_else"})
     result = await form.extract_anything_else(dispatcher, tracker, {})
     assert result.get("anything_else") == expected
+
+
+async def test_an_answer_that_makes_an_emergency_gets_it_in_that_turn(form, make_tracker, dispatcher):
+    # rigid legs are an emergency if it may be a pump: "I don't know" to the route question says so
+    tracker = make_tracker(
+        ["i missed some doses and my legs are rigid", "i don't know"],
+        intent="unsure",
+        slots={"requested_slot": "route", "situation": "missed_doses"},
+    )
+    tracker.latest_message["entities"] = []
+    events = await form.run(dispatcher, tracker, {"forms": {"assessment_form": {"required_slots": ["route"]}}})
+    assert dispatcher.messages[0]["response"] == "utter_level_emergency"
+    assert {"event": "slot", "name": "route", "value": "unknown", "timestamp": None} in events

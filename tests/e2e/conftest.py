@@ -66,6 +66,7 @@ class BotServers:
             "PYTHONPATH": os.getcwd(),
             "BOT_REGION": "us",
             "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port or free_port()}",
+            "SANIC_HOST": "127.0.0.1",  # the action server listens on the loopback only (rasa run uses --interface)
         }
         self.env.pop("EMERGENCY_NUMBER", None)
         self.url = f"http://127.0.0.1:{self.rasa_port}"

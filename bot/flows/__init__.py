@@ -1,0 +1,12 @@
+"""Conversation-flow scenarios clinicians write, run against the bot, and read as a report.
+
+    python -m bot.flows validate tests/flows/
+    python -m bot.flows run tests/flows/ --url http://127.0.0.1:5005 --report report.html --junit junit.xml
+
+`scenario` loads and checks the YAML files (format: scenario.schema.json), `runner` plays them
+over the REST channel and judges the replies, `report` and `junit` write what happened.
+"""
+
+from bot.flows.scenario import Problem, Scenario, ScenarioError, ScenarioFile, Turn, load_file, load_paths
+
+__all__ = ["Problem", "Scenario", "ScenarioError", "ScenarioFile", "Turn", "load_file", "load_paths"]

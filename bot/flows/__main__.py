@@ -1,0 +1,102 @@
+"""The command line: check scenario files, or run them against a bot and write the reports.
+
+    python -m bot.flows validate tests/flows/
+    python -m bot.flows run tests/flows/ --url http://127.0.0.1:5005 --report report.html --junit junit.xml
+
+Exit codes: 0 everything passed (or the files are valid); 1 a scenario failed (or a file has
+mistakes, for `validate`); 2 nothing could be run (mistakes in the files, or no bot at --url).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from bot.flows.scenario import coverage, load_paths
+
+EXIT_FAILED = 1
+EXIT_CANNOT_RUN = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.flows", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check scenario files without a bot")
+    check.add_argument("paths", nargs="+", type=Path, help="scenario files or folders")
+    play = commands.add_parser("run", help="play the scenarios against a running bot")
+    play.add_argument("paths", nargs="+", type=Path, help="scenario files or folders")
+    play.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
+    play.add_argument("--report", type=Path, help="write the HTML report here")
+    play.add_argument("--junit", type=Path, help="write JUnit XML here")
+    play.add_argument(
+        "--understanding",
+        choices=("auto", "api", "local", "off"),
+        default="auto",
+        help="how to show what the bot understood: the server's /model/parse (api, needs --enable-api), "
+        "the project's spaCy pipeline in this process (local), api when available else local (auto), or off",
+    )
+    play.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each reply")
+    play.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def validate(paths: Sequence[Path]) -> int:
+    files, problems = load_paths(paths)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} mistake(s) found.")
+        return EXIT_FAILED
+    scenarios = [s for f in files for s in f.scenarios]
+    cover = coverage(scenarios)
+    print(f"{len(files)} file(s), {len(scenarios)} scenario(s): OK.")
+    if cover.uncovered_red_flags:
+        print(f"Red flags no scenario covers: {', '.join(cover.uncovered_red_flags)}")
+    if cover.uncovered:
+        print(f"Catalogue symptoms no scenario covers ({len(cover.uncovered)}): {', '.join(cover.uncovered)}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    files, problems = load_paths(args.paths)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("Nothing was run: correct the scenario files first.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    # Imported here so `validate` stays quick and needs no bot libraries.
+    from bot.flows import runner
+    from bot.flows.junit import write_junit
+    from bot.flows.report import summary_lines, write_html
+
+    unreachable = runner.check_bot(args.url, timeout=args.timeout)
+    if unreachable:
+        print(unreachable, file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    try:
+        result = runner.run(files, args.url, args.understanding, progress=not args.quiet, timeout=args.timeout)
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    for line in summary_lines(result):
+        print(line)
+    if args.report:
+        print(f"HTML report: {write_html(result, args.report)}")
+    if args.junit:
+        print(f"JUnit XML: {write_junit(result, args.junit)}")
+    return EXIT_FAILED if result.failed else 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return validate(args.paths)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

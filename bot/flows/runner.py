@@ -1,0 +1,372 @@
+"""Playing scenarios through a running bot exactly as a channel would, and judging the replies.
+
+Each scenario is one conversation over Rasa's REST channel (POST /webhooks/rest/webhook with a
+fresh sender id). The level of a turn is read from `custom.triage.level` in its replies, as the
+widget does. What the bot understood in each message (symptom, context, whose symptom) comes
+from Rasa's NLU (`POST /model/parse`) when the server has `--enable-api`, and otherwise from the
+project's own spaCy pipeline run in this process, which is the same pipeline the server runs.
+Judging is pure (`judge`), so reports can be tested without a bot.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import requests
+import yaml
+from tqdm import tqdm
+
+from bot.cli.vignettes import RestClient
+from bot.flows.scenario import ASKS, LEVELS, Scenario, ScenarioFile, Turn, rank
+from bot.nlu.entities import findings_from_entities
+from bot.types import Finding
+
+DOMAIN_RESPONSES = Path(__file__).resolve().parents[2] / "domain" / "responses.yml"
+UNDERSTANDING_MODES = ("auto", "api", "local", "off")
+
+# text -> (findings, intent name or None)
+Understand = Callable[[str], Tuple[List[Finding], Optional[str]]]
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass
+class TurnResult:
+    """One patient message, the bot's replies, what it understood, and what did not match."""
+
+    number: int
+    patient: str
+    replies: List[Dict[str, Any]]
+    understood: Optional[List[Finding]] = None  # None: not annotated
+    intent: Optional[str] = None
+    problems: List[str] = field(default_factory=list)
+    under: bool = False
+    over: bool = False
+
+    @property
+    def texts(self) -> List[str]:
+        return [str(r["text"]) for r in self.replies if r.get("text")]
+
+    @property
+    def triage(self) -> Optional[Dict[str, Any]]:
+        """The most severe `custom.triage` payload among this turn's replies."""
+        found = [
+            r["custom"]["triage"]
+            for r in self.replies
+            if isinstance(r.get("custom"), dict) and isinstance(r["custom"].get("triage"), dict)
+        ]
+        known = [t for t in found if t.get("level") in LEVELS]
+        return max(known, key=lambda t: rank(t["level"])) if known else None
+
+    @property
+    def level(self) -> str:
+        triage = self.triage
+        return triage["level"] if triage else "none"
+
+
+@dataclass
+class ScenarioResult:
+    """A played scenario: its turns, the level judged, and every difference from what was expected."""
+
+    scenario: Scenario
+    turns: List[TurnResult]
+    problems: List[str] = field(default_factory=list)
+    error: Optional[str] = None
+    seconds: float = 0.0
+
+    @property
+    def given_turn(self) -> Optional[int]:
+        """The turn whose level is judged: `in turn`, else the last turn that gave a level."""
+        if self.scenario.in_turn:
+            return self.scenario.in_turn
+        with_level = [t.number for t in self.turns if t.level != "none"]
+        return with_level[-1] if with_level else None
+
+    @property
+    def given(self) -> str:
+        """The level the bot gave in the judged turn ("none" when it gave none)."""
+        number = self.given_turn
+        if number is None or number > len(self.turns):
+            return "none"
+        return self.turns[number - 1].level
+
+    @property
+    def level_under(self) -> bool:
+        return rank(self.given) < min(rank(level) for level in self.scenario.levels)
+
+    @property
+    def level_over(self) -> bool:
+        return rank(self.given) > max(rank(level) for level in self.scenario.levels)
+
+    @property
+    def category(self) -> str:
+        """pass | under | over | failed | error; under-triage wins, as the most dangerous."""
+        if self.error:
+            return "error"
+        if not self.problems and not any(t.problems for t in self.turns):
+            return "pass"
+        if self.level_under or any(t.under for t in self.turns):
+            return "under"
+        if self.level_over or any(t.over for t in self.turns):
+            return "over"
+        return "failed"
+
+    @property
+    def passed(self) -> bool:
+        return self.category == "pass"
+
+    @property
+    def all_problems(self) -> List[str]:
+        """Every difference, the scenario's first, then each turn's."""
+        return [*([self.error] if self.error else []), *self.problems, *(p for t in self.turns for p in t.problems)]
+
+
+@dataclass
+class Run:
+    """Everything one run produced, for the terminal, the JUnit file and the HTML report."""
+
+    results: List[ScenarioResult]
+    url: str
+    understanding: str
+    started: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> List[ScenarioResult]:
+        return [r for r in self.results if not r.passed]
+
+    def by_category(self, category: str) -> List[ScenarioResult]:
+        return [r for r in self.results if r.category == category]
+
+
+# ----------------------------------------------------------------------------- judging
+
+
+def normalise(text: str) -> str:
+    """Case, curly quotes and spacing do not matter when phrases are compared."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _contains(texts: Sequence[str], phrase: str) -> bool:
+    return normalise(phrase) in normalise(" ".join(texts))
+
+
+def _snippet(texts: Sequence[str], phrase: Optional[str] = None, width: int = 70) -> str:
+    """A short quote of what the bot said, around `phrase` when given."""
+    whole = re.sub(r"\s+", " ", " | ".join(texts)).strip()
+    if not whole:
+        return "(no text)"
+    at = normalise(whole).find(normalise(phrase)) if phrase else 0
+    start = max(at - width, 0) if at >= 0 else 0
+    quote = whole[start : start + 2 * width + (len(phrase) if phrase else 0)]
+    return ("…" if start else "") + quote + ("…" if start + len(quote) < len(whole) else "")
+
+
+@lru_cache(maxsize=1)
+def question_texts() -> Dict[str, str]:
+    """What the bot says when it asks each `asks:` question (from domain/responses.yml)."""
+    responses = yaml.safe_load(DOMAIN_RESPONSES.read_text(encoding="utf-8"))["responses"]
+    return {name: normalise(responses[utter][0]["text"]) for name, utter in ASKS.items() if utter}
+
+
+def describe_finding(finding: Finding) -> str:
+    """ "confusion (negated, someone else)" — the words a scenario's `understood:` uses."""
+    context = [finding["assertion"]]
+    if finding["experiencer"] == "other":
+        context.append("someone else")
+    return f"{finding['id']} ({', '.join(context)})"
+
+
+def _levels_in_words(levels: Sequence[str]) -> str:
+    return " or ".join(levels)
+
+
+def _judge_turn(expected: Turn, turn: TurnResult) -> None:
+    said = " ".join(turn.texts)
+    if expected.levels and turn.level not in expected.levels:
+        gave = "gave no level" if turn.level == "none" else f"gave {turn.level}"
+        wanted = _levels_in_words(expected.levels)
+        turn.problems.append(f"turn {turn.number}: expected level {wanted}, the reply {gave}")
+        turn.under = rank(turn.level) < rank(expected.levels[0])
+        turn.over = rank(turn.level) > rank(expected.levels[-1])
+    if expected.asks:
+        questions = question_texts()
+        asked = [name for name, text in questions.items() if text in normalise(said)]
+        if expected.asks == "nothing" and asked:
+            turn.problems.append(f"turn {turn.number}: expected no question, the bot asked '{asked[0]}'")
+        elif expected.asks != "nothing" and expected.asks not in asked:
+            what = f"asked '{asked[0]}'" if asked else f"said: {_snippet(turn.texts)}"
+            turn.problems.append(f"turn {turn.number}: expected the bot to ask '{expected.asks}', it {what}")
+    for phrase in expected.says:
+        if not _contains(turn.texts, phrase):
+            turn.problems.append(f"turn {turn.number}: missing '{phrase}'; the bot said: {_snippet(turn.texts)}")
+    for phrase in expected.never_says:
+        if _contains(turn.texts, phrase):
+            quote = _snippet(turn.texts, phrase)
+            turn.problems.append(f"turn {turn.number}: says '{phrase}', which it must not: {quote}")
+    if expected.starts_with:
+        first = turn.texts[0] if turn.texts else ""
+        if not normalise(first).startswith(normalise(expected.starts_with)):
+            turn.problems.append(
+                f"turn {turn.number}: the first reply should start with '{expected.starts_with}', "
+                f"it starts: {_snippet([first]) if first else '(no text)'}"
+            )
+    if expected.understood:
+        if turn.understood is None:
+            turn.problems.append(f"turn {turn.number}: cannot check `understood` (understanding was switched off)")
+            return
+        for u in expected.understood:
+            if not any(u.matches(f) for f in turn.understood):
+                got = ", ".join(describe_finding(f) for f in turn.understood) or "nothing"
+                turn.problems.append(f"turn {turn.number}: expected to understand '{u.written}'; understood: {got}")
+
+
+def judge(scenario: Scenario, turns: List[TurnResult], error: Optional[str] = None) -> ScenarioResult:
+    """Compare what happened with what the scenario expects; every difference is said in words."""
+    result = ScenarioResult(scenario, turns, error=error)
+    # A conversation cut short by an error has fewer turns than the scenario.
+    for expected, turn in zip(scenario.turns, turns, strict=False):
+        _judge_turn(expected, turn)
+    if error:
+        return result
+    number = result.given_turn
+    if result.given not in scenario.levels:
+        elsewhere = [t.number for t in turns if t.level in scenario.levels]
+        if scenario.in_turn:
+            gave = "no level" if result.given == "none" else result.given
+            message = f"expected {scenario.expected} in turn {scenario.in_turn}, turn {scenario.in_turn} gave {gave}"
+            if elsewhere:
+                message += f" ({turns[elsewhere[0] - 1].level} came in turn {elsewhere[0]})"
+        elif number is None:
+            message = f"expected {scenario.expected}, the bot gave no level"
+        else:
+            message = f"expected {scenario.expected}, the bot gave {result.given} (turn {number})"
+        result.problems.append(message)
+    judged = turns[number - 1] if number and number <= len(turns) else None
+    advice = judged.texts if judged else [text for t in turns for text in t.texts]
+    where = f"turn {number}" if judged else "the conversation"
+    for phrase in scenario.says:
+        if not _contains(advice, phrase):
+            result.problems.append(f"the advice ({where}) does not say '{phrase}'; it said: {_snippet(advice)}")
+    for phrase in scenario.never_says:
+        for t in turns:
+            if _contains(t.texts, phrase):
+                result.problems.append(
+                    f"turn {t.number} says '{phrase}', which it must never say: {_snippet(t.texts, phrase)}"
+                )
+    if scenario.symptoms:
+        listed = list((judged.triage or {}).get("symptoms", [])) if judged else []
+        missing = [s for s in scenario.symptoms if s not in listed]
+        if missing:
+            listing = ", ".join(listed) or "nothing"
+            result.problems.append(f"the assessment ({where}) does not list {', '.join(missing)}; it listed: {listing}")
+    return result
+
+
+# ----------------------------------------------------------------------------- understanding
+
+
+def parse_api(url: str, session: requests.Session, timeout: float = 30.0) -> Understand:
+    """Rasa's NLU over HTTP: the server's own reading of the message (needs `rasa run --enable-api`)."""
+    endpoint = url.rstrip("/") + "/model/parse"
+
+    def understand(text: str) -> Tuple[List[Finding], Optional[str]]:
+        response = session.post(endpoint, json={"text": text}, timeout=timeout)
+        response.raise_for_status()
+        body = response.json()
+        return findings_from_entities(body.get("entities", [])), (body.get("intent") or {}).get("name")
+
+    return understand
+
+
+@lru_cache(maxsize=1)
+def _local_nlp() -> Any:
+    from bot.nlp.pipeline import build_pipeline  # heavy (spaCy, medspaCy): only when needed
+
+    return build_pipeline()
+
+
+def local_pipeline() -> Understand:
+    """The project's spaCy pipeline in this process; lower-cased first, as Rasa's SpacyNLP does."""
+    from bot.nlp import extract_findings
+
+    nlp = _local_nlp()
+    return lambda text: (extract_findings(nlp(text.lower())), None)
+
+
+def choose_understanding(url: str, mode: str, session: requests.Session) -> Tuple[Optional[Understand], str]:
+    """The way to read each message, and its name for the report."""
+    if mode == "off":
+        return None, "off"
+    if mode in ("auto", "api"):
+        try:
+            probe = session.post(url.rstrip("/") + "/model/parse", json={"text": "hello"}, timeout=10)
+            usable = probe.ok and isinstance(probe.json(), dict) and "entities" in probe.json()
+        except (requests.RequestException, ValueError):
+            usable = False
+        if usable:
+            return parse_api(url, session), "Rasa NLU of the running server (POST /model/parse)"
+        if mode == "api":
+            raise RuntimeError(f"{url}/model/parse is not available: start the server with --enable-api")
+    return local_pipeline(), "the project's spaCy pipeline in the runner (the server's /model/parse is not enabled)"
+
+
+# ----------------------------------------------------------------------------- playing
+
+
+def play(client: RestClient, scenario: Scenario, understand: Optional[Understand] = None) -> ScenarioResult:
+    """One conversation with a fresh sender id, then judged."""
+    slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")[:40]
+    sender = f"flows-{slug}-{uuid.uuid4().hex[:8]}"
+    turns: List[TurnResult] = []
+    error = None
+    started = time.monotonic()
+    for number, turn in enumerate(scenario.turns, start=1):
+        try:
+            replies = client.send(sender, turn.patient)
+        except (requests.RequestException, ValueError) as e:
+            error = f"turn {number}: the bot did not answer ({type(e).__name__}: {e})"
+            break
+        result = TurnResult(number, turn.patient, replies if isinstance(replies, list) else [])
+        if understand is not None:
+            try:
+                result.understood, result.intent = understand(turn.patient)
+            except (requests.RequestException, ValueError) as e:
+                result.problems.append(f"turn {number}: could not read what the bot understood ({e})")
+        turns.append(result)
+    judged = judge(scenario, turns, error)
+    judged.seconds = time.monotonic() - started
+    return judged
+
+
+def check_bot(url: str, timeout: float = 10.0) -> Optional[str]:
+    """None when the bot's REST channel answers, else why not (so a run fails once, clearly)."""
+    try:
+        RestClient(url, timeout=timeout).send(f"flows-probe-{uuid.uuid4().hex[:8]}", "hello")
+    except (requests.RequestException, ValueError) as e:
+        return f"the bot at {url} does not answer on /webhooks/rest/webhook ({type(e).__name__}: {e})"
+    return None
+
+
+def run(
+    files: Sequence[ScenarioFile], url: str, understanding: str = "auto", progress: bool = True, timeout: float = 30.0
+) -> Run:
+    """Play every scenario of every file, in order, with a progress bar on stderr."""
+    client = RestClient(url, timeout=timeout)
+    understand, how = choose_understanding(url, understanding, client.session)
+    scenarios = [s for f in files for s in f.scenarios]
+    started = time.monotonic()
+    results = [
+        play(client, s, understand)
+        for s in tqdm(scenarios, desc="scenarios", unit="scenario", disable=not progress, dynamic_ncols=True)
+    ]
+    return Run(results=results, url=url, understanding=how, seconds=time.monotonic() - started)
