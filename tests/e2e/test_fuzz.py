@@ -126,3 +126,18 @@ def test_the_server_still_works_and_the_bystander_is_unaffected(bot_url, bystand
     triage = next(r["custom"]["triage"] for r in replies if "triage" in (r.get("custom") or {}))
     assert triage["level"] == "urgent" and triage["symptoms"] == ["tremor"]
     print(f"\nfuzz inputs run: REST {COUNT['rest']}, socket.io {COUNT['socketio']}")
+
+
+def test_the_logs_do_not_contain_what_people_wrote(bot_url, bystander):
+    """Health data stays out of the logs (servers at their default level, as `make run` starts them)."""
+    from tests.e2e.conftest import LOGS
+
+    written = [
+        "i ran out of baclofen and my hands are shaking",
+        "¿Qué es el baclofeno? Tengo fiebre",
+        "我停止服用巴氯芬后看到虫子",
+    ]
+    logs = "".join(path.read_text(errors="replace") for path in LOGS.glob("bot-*.log"))
+    assert logs, "the servers' logs were written"
+    for text in written:
+        assert text not in logs
