@@ -12,6 +12,7 @@ import socketio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.e2e.conftest import LOGS as LOGS_DIR
 from tests.e2e.nasty import NASTY_TEXTS, WRONG_SHAPES
 
 pytestmark = pytest.mark.e2e
@@ -141,3 +142,24 @@ def test_the_logs_do_not_contain_what_people_wrote(bot_url, bystander):
     assert logs, "the servers' logs were written"
     for text in written:
         assert text not in logs
+
+
+def test_the_http_api_that_reads_conversations_is_not_exposed(bot_url, bystander):
+    for path in (f"/conversations/{bystander}/tracker", "/model/parse", "/status"):
+        assert requests.get(f"{bot_url}{path}", timeout=10).status_code in (404, 405)
+
+
+def test_the_action_server_listens_on_the_loopback_only():
+    """Only the Rasa server (same machine) may call the actions: the socket is bound to 127.0.0.1."""
+    listening = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if state == "0A":  # LISTEN
+            address, port = local.split(":")
+            listening.add((address, int(port, 16)))
+    import re
+
+    log = (LOGS_DIR / "bot-actions.log").read_text(errors="replace")
+    port = int(re.findall(r"running on http://[\d.]+:(\d+)", log)[-1])
+    assert ("0100007F", port) in listening  # 127.0.0.1 in /proc's byte order
+    assert ("00000000", port) not in listening

@@ -238,3 +238,31 @@ def test_the_webhook_command_registers_with_the_secret(telegram):
     assert payload["url"] == "https://bot.example.org/webhooks/telegram/webhook" and payload["secret_token"] == SECRET
     info = subprocess.run([*command, "info"], env=env, capture_output=True, text=True, timeout=60)
     assert info.returncode == 0 and "bot.example.org" in info.stdout
+
+
+def test_random_updates_get_a_clear_status_never_a_crash(telegram):
+    """Fuzz: wrong shapes, missing fields and odd texts, with the right secret."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.e2e.nasty import NASTY_TEXTS
+
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=10), c, max_size=3),
+        max_leaves=8,
+    )
+    count = {"n": 0}
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(body=json_values)
+    def random_body(body):
+        assert telegram.post(body).status_code in (200, 400)
+        count["n"] += 1
+
+    random_body()
+    for text in NASTY_TEXTS[:15]:
+        assert telegram.post(text_update(new_chat(), text)).status_code == 200
+        count["n"] += 1
+    assert telegram.post(text_update(new_chat(), "hello")).status_code == 200
+    print(f"\ntelegram fuzz inputs run: {count['n']}")
