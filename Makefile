@@ -1,5 +1,6 @@
 # The one entry point. `make run` sets everything up and starts the bot; `make test` runs every test.
 SHELL := /bin/bash
+comma := ,
 .DEFAULT_GOAL := help
 
 VENV        ?= .venv
@@ -85,7 +86,8 @@ run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the acti
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
 	SANIC_HOST=$(ACTIONS_HOST) $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
-	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) --quiet & \
+	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) \
+		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
 	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180; \
 	wait

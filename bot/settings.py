@@ -37,3 +37,9 @@ def region_numbers(env: Optional[Mapping[str, str]] = None) -> RegionNumbers:
         crisis_line=env.get("CRISIS_LINE") or numbers["crisis_line"],
         poison_line=numbers.get("poison_line", ""),
     )
+
+
+def clinician_view_enabled(env: Optional[Mapping[str, str]] = None) -> bool:
+    """CLINICIAN_VIEW=true switches on the clinician page and its NLU explanations (off by default)."""
+    env = os.environ if env is None else env
+    return env.get("CLINICIAN_VIEW", "").strip().lower() in ("1", "true", "yes", "on")

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Optional
 
-from bot.settings import region_numbers
+from bot.settings import clinician_view_enabled, region_numbers
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 VENDOR: Dict[str, Path] = {
@@ -22,6 +22,7 @@ VENDOR: Dict[str, Path] = {
     "/vendor/socket.io.min.js": WEB / "node_modules/socket.io-client/dist/socket.io.min.js",
 }
 PUBLIC = {"/widget.js", "/widget.css", "/page.css"}
+PAGES = {"/": "index.html", "/index.html": "index.html", "/clinician": "clinician.html"}
 
 
 def make_handler(rasa_url: str, emergency_number: str) -> type:
@@ -31,8 +32,11 @@ def make_handler(rasa_url: str, emergency_number: str) -> type:
         def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
             path = self.path.split("?", 1)[0]
             body: Optional[bytes] = None
-            if path in ("/", "/index.html"):
-                page = (WEB / "public/index.html").read_text(encoding="utf-8")
+            page_file = PAGES.get(path)
+            if page_file == "clinician.html" and not clinician_view_enabled():
+                page_file = None  # never shown to patients unless switched on
+            if page_file:
+                page = (WEB / "public" / page_file).read_text(encoding="utf-8")
                 body = page.replace("{{RASA_URL}}", rasa_url).replace("{{EMERGENCY_NUMBER}}", emergency_number).encode()
                 content_type = "text/html; charset=utf-8"
             elif path in PUBLIC or path in VENDOR:

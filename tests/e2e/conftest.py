@@ -66,7 +66,9 @@ class BotServers:
             "PYTHONPATH": os.getcwd(),
             "BOT_REGION": "us",
             "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port or free_port()}",
-            "SANIC_HOST": "127.0.0.1",  # the action server listens on the loopback only (rasa run uses --interface)
+            # the action server listens on the loopback only (rasa run uses --interface)
+            "SANIC_HOST": "127.0.0.1",
+            "CLINICIAN_VIEW": "true",  # the tests open the clinician view too
         }
         self.env.pop("EMERGENCY_NUMBER", None)
         self.url = f"http://127.0.0.1:{self.rasa_port}"
@@ -85,7 +87,14 @@ class BotServers:
 
     def start_rasa(self) -> None:
         args = [RASA, "run", "--model", str(MODEL), "--port", str(self.rasa_port), "--endpoints", str(self.endpoints)]
-        args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1"]
+        args += [
+            "--credentials",
+            "credentials.yml",
+            "--interface",
+            "127.0.0.1",
+            "--cors",
+            self.env["WEB_ALLOWED_ORIGINS"],
+        ]
         self.rasa = self._spawn(args, f"{self.name}-rasa.log")
         wait_until(lambda: self.say("probe", "hello"), "Rasa server")
 
@@ -127,7 +136,7 @@ def bot_url(tmp_path_factory, web_port) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def web_url(bot_url, web_port) -> Iterator[str]:
     """The chat page, served by `python -m bot.cli.serve_web` and talking to the test's Rasa server."""
-    env = {**os.environ, "PYTHONPATH": os.getcwd(), "BOT_REGION": "us"}
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "BOT_REGION": "us", "CLINICIAN_VIEW": "true"}
     server = subprocess.Popen(
         [sys.executable, "-m", "bot.cli.serve_web", "--port", str(web_port), "--rasa-url", bot_url],
         env=env,

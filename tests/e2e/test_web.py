@@ -129,3 +129,28 @@ def test_a_page_from_another_origin_cannot_open_a_chat(bot_url):
     assert refused.status_code == 400
     allowed_origin = requests.get(polling, timeout=10)  # no Origin: not a browser page
     assert allowed_origin.status_code == 200
+
+
+def test_clinician_view_shows_why_and_saves_a_scenario(browser, web_url, tmp_path):
+    from bot.flows.scenario import load_file
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{web_url}/clinician")
+    page.locator("#text-input").wait_for()
+    send(page, "my husband stopped his baclofen and now he is confused, no fever")
+    panel = page.get_by_test_id("clinician-panel")
+    panel.get_by_text("intent: red_flag (1.00)").wait_for(timeout=15000)
+    understood = panel.locator(".bb-understood").first.inner_text()
+    assert "confusion (present, someone else)" in understood and "fever (negated" in understood
+    panel.get_by_text("Triage: emergency").wait_for(timeout=15000)
+    assert "[itb_boxed_warning" in panel.inner_text()  # reasons come with their sources
+    page.screenshot(path=str(SHOTS / "clinician-view.png"), full_page=True)
+    with page.expect_download() as download:
+        panel.get_by_test_id("save-scenario").click()
+    saved = tmp_path / "scenario.yml"
+    download.value.save_as(saved)
+    scenario_file = load_file(saved)  # raises with the line of any mistake
+    (scenario,) = scenario_file.scenarios
+    assert len(scenario.turns) == 1
+    context.close()

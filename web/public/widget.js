@@ -14,6 +14,8 @@
   var base = new URL(script.src).origin;
   var rasaUrl = script.dataset.rasaUrl || base.replace(/:\d+$/, "") + ":5005";
   var fallbackNumber = script.dataset.emergencyNumber || "911";
+  // The clinician view (off by default): what the bot understood beside the chat.
+  var clinician = script.dataset.clinician === "true";
   var KEY = "baclofen-bot";
 
   function load(src, isModule) {
@@ -72,6 +74,8 @@
     chat.className = "bb-chat";
     chat.setAttribute("aria-label", "Chat messages and message box");
     root.append(disclaimer, banner, notice);
+    var panel = clinician ? clinicianPanel(root) : null;
+    var current = null;
 
     function showTriage(triage) {
       var contact = triage.contact || {};
@@ -117,7 +121,11 @@
       websocket: true,
       handler: function (_, signals) {
         var id = sessionId();
+        // deep-chat may call the handler again (when it re-renders): one live socket only,
+        // or every reply would arrive twice.
+        if (current) current.disconnect();
         var socket = window.io(rasaUrl, { transports: ["websocket"] });
+        current = socket;
         socket.on("connect", function () { socket.emit("session_request", { session_id: id }); });
         socket.on("session_confirm", function () { signals.onOpen(); });
         socket.on("disconnect", function () { signals.onClose(); });
@@ -125,6 +133,7 @@
           if (msg && msg.custom && msg.custom.triage) {
             remember(msg.custom.triage);
             showTriage(msg.custom.triage);
+            if (panel) panel.triage(msg.custom.triage);
             return;
           }
           if (msg && msg.text) signals.onResponse({ text: msg.text });
@@ -133,12 +142,71 @@
         signals.newUserMessage.listener = function (body) {
           var text = (body.messages || []).map(function (m) { return m.text || ""; }).join(" ");
           socket.emit("user_uttered", { message: text, session_id: id });
+          if (panel) panel.said(text);
         };
       },
     };
     // Attached only now, with every property set: deep-chat reads them when it connects.
     root.append(chat);
     script.after(root);
+  }
+
+  // The clinician panel: each message with the intent, its confidence and what was understood
+  // (from the Rasa server's /webhooks/clinician/parse), each triage with its reasons and sources,
+  // and a button that saves the conversation as a scenario file (tests/flows format).
+  function clinicianPanel(root) {
+    root.classList.add("bb-clinician");
+    var list = el("ol", { class: "bb-turns" });
+    var save = el("button", { type: "button", class: "bb-save", "data-testid": "save-scenario" }, ["Save as scenario"]);
+    var aside = el("aside", { class: "bb-panel", "aria-label": "What the bot understood", "data-testid": "clinician-panel" }, [
+      el("h2", {}, ["What the bot understood"]), list, save,
+    ]);
+    root.append(aside);
+    var turns = [];
+    var levels = [];
+    save.addEventListener("click", function () {
+      var last = levels.length ? levels[levels.length - 1] : null;
+      var lines = [
+        "# yaml-language-server: $schema=../../bot/flows/scenario.schema.json",
+        "topic: Saved from the clinician view",
+        "scenarios:",
+        "  - name: " + JSON.stringify("Conversation of " + new Date().toISOString().slice(0, 16).replace("T", " ")),
+        "    turns:",
+      ].concat(turns.map(function (t) { return "      - " + JSON.stringify(t); }), [
+        "    expect:",
+        "      level: " + (last ? last.level : "none"),
+      ]);
+      if (last) lines.push("      in turn: " + last.turn);
+      var blob = new Blob([lines.join("\n") + "\n"], { type: "text/yaml" });
+      var link = el("a", { href: URL.createObjectURL(blob), download: "scenario.yml" });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    });
+    return {
+      said: function (text) {
+        turns.push(text);
+        var item = el("li", { class: "bb-turn" }, [el("q", {}, [text])]);
+        list.append(item);
+        fetch(rasaUrl + "/webhooks/clinician/parse", {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: text }),
+        }).then(function (r) { return r.json(); }).then(function (p) {
+          if (p.error) { item.append(el("div", {}, [p.error])); return; }
+          item.append(el("div", { class: "bb-intent" }, ["intent: " + p.intent + " (" + p.confidence.toFixed(2) + ")"]));
+          var found = (p.findings || []).map(function (f) {
+            return f.id + " (" + f.assertion + (f.experiencer === "other" ? ", someone else" : "") + ")";
+          });
+          item.append(el("div", { class: "bb-understood" }, ["understood: " + (found.join(", ") || "nothing from the catalogue")]));
+        }).catch(function () { item.append(el("div", {}, ["(could not ask the server)"])); });
+      },
+      triage: function (triage) {
+        levels.push({ level: triage.level, turn: turns.length });
+        var reasons = el("ul", {}, (triage.reasons || []).map(function (r) {
+          return el("li", {}, [r.text + " [" + (r.sources || []).join(", ") + "]"]);
+        }));
+        list.append(el("li", { class: "bb-triage", "data-level": triage.level }, [el("strong", {}, ["Triage: " + triage.level]), reasons]));
+      },
+    };
   }
 
   var css = el("link", { rel: "stylesheet", href: base + "/widget.css" });
