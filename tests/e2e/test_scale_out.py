@@ -113,3 +113,33 @@ def test_two_messages_of_one_conversation_at_the_same_moment(two_processes, data
     texts = user_texts(database, sender)
     assert sorted(texts[1:]) == sorted(["what is baclofen?", "is baclofen addictive?"])
     assert len(texts) == 3, "each turn recorded exactly once"
+
+
+def test_losing_the_database_mid_run_is_logged_and_the_person_still_answered(tmp_path):
+    """The conversation database disappears while the bot runs: errors in the log, answers go on."""
+    name = f"bot_midrun_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    store = (
+        "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
+        f"  url: postgresql://postgres@127.0.0.1:5432/{name}\n"
+    )
+    servers = BotServers(tmp_path, "midrun", endpoints_extra=store)
+    try:
+        servers.start_actions()
+        servers.start_rasa()
+        assert servers.say("midrun-1", "hello")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        replies = servers.say("midrun-1", "i'm seeing bugs on the walls")
+        assert replies and replies[0]["text"].startswith("EMERGENCY: call 911")
+    finally:
+        servers.stop()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    from tests.e2e.conftest import LOGS
+
+    log = (LOGS / "midrun-rasa.log").read_text(errors="replace")
+    assert "ERROR" in log and "tracker" in log.lower()
