@@ -32,7 +32,7 @@ KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 
-.PHONY: help install web browser services state run shell test lint format validate train spacy nlu-data clean vignettes
+.PHONY: help install web browser services state run shell bench test lint format validate train spacy nlu-data clean vignettes
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -103,12 +103,16 @@ format: $(VENV)/.installed
 test: $(MODEL) $(WEB_STAMP) browser services lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
 	$(PY) -m pytest
+	$(PY) -m bench --quick  # figures printed for the record, never asserted
 
 state:
 	@mkdir -p state
 
 shell: $(MODEL) ## Chat in the terminal (start `make run` in another terminal first, for the actions)
 	$(RASA) shell --model $(MODEL) --port 5006 --quiet
+
+bench: $(MODEL) ## Benchmarks against stock Rasa in the same run (full: about 13 min); make bench QUICK=1 for about a minute
+	$(PY) -m bench $(if $(QUICK),--quick)
 
 vignettes: ## Print vignette figures against a running bot: make vignettes FILE=tests/vignettes/baclofen.yml
 	$(PY) -m bot.cli.vignettes $(or $(FILE),tests/vignettes/baclofen.yml) --url http://127.0.0.1:$(RASA_PORT)
