@@ -87,7 +87,7 @@ run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the acti
 	@trap 'kill 0' INT TERM EXIT; \
 	SANIC_HOST=$(ACTIONS_HOST) $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) \
-		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) --quiet & \
+		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN") --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
 	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180; \
 	wait
