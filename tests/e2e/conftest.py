@@ -12,6 +12,19 @@ import pytest
 import requests
 
 MODEL = Path("models/baclofen.tar.gz")
+# Debian's Chromium, driven by Playwright (never `playwright install`, which downloads a browser).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("build/screenshots")
 LOGS = Path("build/test-logs")
 RASA = str(Path(sys.executable).parent / "rasa")
 
@@ -168,3 +181,17 @@ def chat(bot_url):
         return response.json()
 
     return say
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the page and report tests; screenshots go to build/screenshots."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -15,23 +15,12 @@ import pytest
 
 from bot.flows.__main__ import main
 from bot.flows.scenario import load_paths
+from tests.e2e.conftest import SHOTS
 
 pytestmark = pytest.mark.e2e
 
 LIBRARY = "tests/flows/"
 FAILING = "tests/bot/flows/failing/"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path("build/screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -91,24 +80,17 @@ def test_scenarios_built_to_fail_fail_and_say_why(failing_run):
     assert "does not say &#39;call 999&#39;" in html
 
 
-def test_the_report_opens_in_a_browser_without_fetching_anything(failing_run):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_the_report_opens_in_a_browser_without_fetching_anything(failing_run, browser):
     _, report, _ = failing_run
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1100})
-        requested = []
-        page.on("request", lambda r: requested.append(r.url))
-        page.goto(report.resolve().as_uri())
-        headings = page.locator("h3").all_inner_texts()
-        assert headings[:3] == ["Under-triage (2)", "Over-triage (1)", "Other failures (2)"]
-        assert page.locator("details.scenario[open]").count() == 5
-        assert page.locator("#scenario-1 summary").inner_text().startswith("UNDER-TRIAGE")
-        assert page.locator("table.matrix td.under").first.is_visible()
-        page.screenshot(path=str(SHOTS / "flows-report.png"))
-        browser.close()
+    page = browser.new_page(viewport={"width": 1200, "height": 1100})
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(report.resolve().as_uri())
+    headings = page.locator("h3").all_inner_texts()
+    assert headings[:3] == ["Under-triage (2)", "Over-triage (1)", "Other failures (2)"]
+    assert page.locator("details.scenario[open]").count() == 5
+    assert page.locator("#scenario-1 summary").inner_text().startswith("UNDER-TRIAGE")
+    assert page.locator("table.matrix td.under").first.is_visible()
+    page.screenshot(path=str(SHOTS / "flows-report.png"))
+    page.close()
     assert requested == [report.resolve().as_uri()]

@@ -6,32 +6,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.e2e.conftest import SHOTS
+
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = Path("build/screenshots")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
@@ -70,7 +47,6 @@ def test_red_flag_shows_a_persistent_emergency_banner_with_the_number(page):
     assert "Call 911 now" in banner.inner_text()
     assert banner.get_by_role("link", name="911").get_attribute("href") == "tel:911"
     page.get_by_text("EMERGENCY: call 911").wait_for()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "web-emergency.png"), full_page=True)
     # persistent: it is still there after a reload
     page.reload()
