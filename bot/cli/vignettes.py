@@ -21,11 +21,8 @@ from typing import Any, Dict, List, Optional, Sequence
 import requests
 import yaml
 
-ORDER = ("none", "self_care", "routine", "urgent", "emergency")
-
-
-def rank(level: str) -> int:
-    return ORDER.index(level)
+from bot.triage import REPORTED_LEVELS as ORDER
+from bot.triage import reported_rank as rank
 
 
 @dataclass

@@ -20,10 +20,11 @@ import jsonschema
 import yaml
 
 from bot.knowledge import Catalogue, load_catalogue
+from bot.triage import REPORTED_LEVELS, reported_rank
 from bot.types import Finding
 
 SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
-LEVELS = ("none", "self_care", "routine", "urgent", "emergency")
+LEVELS = REPORTED_LEVELS
 # What `asks:` may name, and the domain response whose text the bot then sends.
 ASKS = {
     "tablets or pump": "utter_ask_route",
@@ -35,9 +36,7 @@ ASSERTIONS = ("present", "negated", "hypothetical", "historical")
 CONTEXTS = (*ASSERTIONS, "not negated", "someone else", "the patient")
 
 
-def rank(level: str) -> int:
-    """0 for `none` up to 4 for `emergency`."""
-    return LEVELS.index(level)
+rank = reported_rank
 
 
 # ----------------------------------------------------------------------------- problems

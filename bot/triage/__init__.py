@@ -1,6 +1,15 @@
 """Deterministic triage: from what the person said to a level with cited reasons."""
 
-from bot.triage.engine import LEVELS, Assessment, assess, level_rank
+from bot.triage.engine import LEVELS, REPORTED_LEVELS, Assessment, assess, level_rank, reported_rank
 from bot.triage.situation import Situation, situation_from_turns
 
-__all__ = ["LEVELS", "Assessment", "Situation", "assess", "level_rank", "situation_from_turns"]
+__all__ = [
+    "LEVELS",
+    "REPORTED_LEVELS",
+    "Assessment",
+    "Situation",
+    "assess",
+    "level_rank",
+    "reported_rank",
+    "situation_from_turns",
+]

@@ -16,6 +16,8 @@ from bot.triage.situation import Situation
 from bot.types import Reason, TriagePayload
 
 LEVELS = ("self_care", "routine", "urgent", "emergency")
+# As reported by the tools (vignettes, scenarios): "none" when no assessment was given.
+REPORTED_LEVELS = ("none", *LEVELS)
 
 Rule = Callable[[Situation, Catalogue], List[Reason]]
 RULES: List[Rule] = []
@@ -25,6 +27,11 @@ def rule(fn: Rule) -> Rule:
     """Register a triage rule (order is only the order reasons are listed in)."""
     RULES.append(fn)
     return fn
+
+
+def reported_rank(level: str) -> int:
+    """0 for "none" up to 4 for "emergency" (ValueError for anything else)."""
+    return REPORTED_LEVELS.index(level)
 
 
 def level_rank(level: str) -> int:
