@@ -316,6 +316,10 @@ def markdown(
         "|---|---|---|---|",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
         "",
+        "Latency percentiles are over answered turns; failed turns (timeouts at 30 s, empty replies, the guard's "
+        "apology or fallback) are in the errors rows and not in the percentiles, so compare latencies only where "
+        "both sides have 0 errors.",
+        "",
         "| target | ours | limit | |",
         "|---|---|---|---|",
         *(f"| {t.name} | {num(t.ours)} {t.unit} | {num(t.limit)} {t.unit} | {t.verdict} |" for t in found),
