@@ -85,7 +85,7 @@ validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
 run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
-	SANIC_HOST=$(ACTIONS_HOST) $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
+	SANIC_HOST=$(ACTIONS_HOST) SANIC_KEEP_ALIVE_TIMEOUT=60 $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) \
 		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN") --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \

@@ -36,7 +36,14 @@ STOCK_CACHE = CACHE / "stock"
 OUR_MODEL = ROOT / "models" / "baclofen.tar.gz"
 
 # Process environment as `make run` has it (Makefile exports).
-BASE_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}
+BASE_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    # as `make run` starts the action server (Sanic reads SANIC_* settings from the environment)
+    "SANIC_HOST": "127.0.0.1",
+    "SANIC_KEEP_ALIVE_TIMEOUT": "60",
+}
 # Readiness probes: a message the bot can only answer when every part of it is up.
 OUR_PROBE = Turn("is baclofen addictive?", expect="baclofen")
 STOCK_PROBE = Turn("hi", expect="how are you")

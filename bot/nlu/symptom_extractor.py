@@ -49,6 +49,11 @@ class SymptomExtractor(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SymptomExtractor":
+        # Loaded once per Rasa server process with the model: the place to install our speed fix
+        # for Rasa's action-reply check (bot/rasa_speedups.py).
+        from bot import rasa_speedups
+
+        rasa_speedups.install()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -81,6 +81,8 @@ class BotServers:
             "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port or free_port()}",
             # the action server listens on the loopback only (rasa run uses --interface)
             "SANIC_HOST": "127.0.0.1",
+            # Rasa may open a connection to the action server and write to it later under load
+            "SANIC_KEEP_ALIVE_TIMEOUT": "60",
             "CLINICIAN_VIEW": "true",  # the tests open the clinician view too
         }
         self.env.pop("EMERGENCY_NUMBER", None)
