@@ -17,6 +17,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -189,8 +190,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     servers.LOGS.mkdir(parents=True, exist_ok=True)
     port = servers.free_port()
     actions = start_actions(port, servers.LOGS / "breakdown-actions.log")
-    work = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-breakdown-{uuid.uuid4().hex[:6]}"
-    work.mkdir()
+    with tempfile.TemporaryDirectory(prefix="bench-breakdown-") as name:
+        run_all(Path(name), port, args.model, args.stock_model, args.rounds, actions)
+    return 0
+
+
+def run_all(
+    work: Path, port: int, model: Path, stock_model: Optional[Path], rounds: int, actions: subprocess.Popen
+) -> None:
+    """Ours with each tracker store (our action server), then stock (no action server)."""
     try:
         for tracker in ("sqlite", "memory"):
             endpoints = work / f"ours-{tracker}.yml"
@@ -199,20 +207,19 @@ def main(argv: Optional[List[str]] = None) -> int:
                 text += "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
                 text += f"  dialect: sqlite\n  db: {work / 'conversations.db'}\n"
             endpoints.write_text(text)
-            print(f"ours, tracker store {tracker} ({args.model}):")
-            asyncio.run(measure(args.model, endpoints, conversations.OURS, args.rounds))
+            print(f"ours, tracker store {tracker} ({model}):")
+            asyncio.run(measure(model, endpoints, conversations.OURS, rounds))
     finally:
         actions.terminate()
         actions.wait(timeout=20)
-    stock_model = args.stock_model or servers.cached_stock_model()
+    stock_model = stock_model or servers.cached_stock_model()
     if stock_model is not None:
         endpoints = work / "stock.yml"
         endpoints.write_text("")
         print(f"stock ({stock_model}):")
-        asyncio.run(measure(stock_model, endpoints, conversations.STOCK, args.rounds))
+        asyncio.run(measure(stock_model, endpoints, conversations.STOCK, rounds))
     else:
         print("stock: no model (run `python -m bench` once, or pass --stock-model)")
-    return 0
 
 
 if __name__ == "__main__":
