@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from functools import lru_cache
+from typing import Any, Mapping, Optional
 
 from bot.knowledge._files import read_yaml
 
@@ -19,6 +20,12 @@ class RegionNumbers:
     poison_line: str
 
 
+@lru_cache(maxsize=1)
+def _regions() -> Mapping[str, Any]:
+    """regions.yml, parsed once per process (it was re-read on every assessment)."""
+    return read_yaml("regions.yml")
+
+
 def region_numbers(env: Optional[Mapping[str, str]] = None) -> RegionNumbers:
     """Numbers for BOT_REGION (default us), with EMERGENCY_NUMBER / CRISIS_LINE overrides.
 
@@ -26,7 +33,7 @@ def region_numbers(env: Optional[Mapping[str, str]] = None) -> RegionNumbers:
     is worse than a server that refuses to start.
     """
     env = os.environ if env is None else env
-    data = read_yaml("regions.yml")
+    data = _regions()
     region = (env.get("BOT_REGION") or data["default_region"]).strip().lower()
     if region not in data["regions"]:
         raise ValueError(f"BOT_REGION={region!r} is not one of {sorted(data['regions'])}")
