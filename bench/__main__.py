@@ -1,12 +1,13 @@
 """`python -m bench [--quick]`: how fast, how big, how many, against stock Rasa in the same run.
 
-Full mode (for people, about 10-15 minutes on 2 cores): trains our model and the stock `rasa init`
+Full mode (for people, about 15 minutes on 2 cores): trains our model and the stock `rasa init`
 project into a temporary folder (timed, with a fresh Rasa cache), measures cold starts (3 each,
 alternating), then for each bot: warm-up, memory, one-at-a-time turn latency, and 10/50/200
-concurrent conversations at a human pace and at full speed, memory again; then the symptom
+concurrent conversations at a human pace and at full speed, memory again; then scale-out (one
+and two of our Rasa processes on PostgreSQL + Redis, `bench/scale.py`), then the symptom
 extractor alone. Quick mode (CI, about a minute): no training (our `models/baclofen.tar.gz`,
 the stock model cached in build/bench-cache by a full run, or no stock figures), one cold start,
-10 conversations at full speed only. Figures are printed, never asserted.
+10 conversations at full speed only, a short scale-out run. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from bench import conversations, servers
+from bench import conversations, scale, servers
 from bench.load import HUMAN_PACE, Conversation, Summary, run_load, webhook
 from bench.nlu import NluFigures
 from bench.report import (
@@ -59,12 +60,14 @@ class Settings:
     human_min_turns: int
     full_min_turns: int
     nlu_rounds: int
+    scale_levels: Sequence[int]
+    scale_turns: int
     paces: Sequence[str] = (HUMAN, FULL)
 
 
-FULL_MODE = Settings("full", True, 3, 10, 200, (10, 50, 200), 150, 500, 5)
+FULL_MODE = Settings("full", True, 3, 10, 200, (10, 50, 200), 150, 500, 5, (10, 50), 1000)
 # Quick: a human-paced conversation alone takes 12-16 s per bot, so CI measures full speed only.
-QUICK_MODE = Settings("quick", False, 1, 5, 20, (10,), 10, 50, 1, paces=(FULL,))
+QUICK_MODE = Settings("quick", False, 1, 5, 20, (10,), 10, 50, 1, (10,), 50, paces=(FULL,))
 
 
 def say(line: str) -> None:
@@ -118,6 +121,7 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     )
     parser.add_argument("--users", help="comma-separated concurrency levels (default 10,50,200; quick 10)")
     parser.add_argument("--no-stock", action="store_true", help="measure ours only")
+    parser.add_argument("--no-scale", action="store_true", help="skip the two-process (PostgreSQL + Redis) run")
     parser.add_argument(
         "--ours-tracker",
         choices=("sqlite", "memory"),
@@ -197,6 +201,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         finally:
             for bot, _, _ in bots:
                 bot.stop()
+        scale_figures = scale.ScaleFigures(skipped="--no-scale")
+        if not args.no_scale:
+            progress(f"scale-out: one, then two Rasa processes on PostgreSQL + Redis, {settings.scale_levels} users")
+            scale_figures = scale.run(ours_model, tmp, settings.scale_levels, settings.scale_turns)
     progress("symptom extractor alone")
     from bench import nlu
 
@@ -211,8 +219,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     say(f"bench total_s={time.perf_counter() - started:.1f} loadavg_end={loadavg()}")
     say("")
     say(table)
+    say("")
+    say(scale_figures.markdown())
     if args.markdown:
-        args.markdown.write_text(table + "\n", encoding="utf-8")
+        args.markdown.write_text(table + "\n\n" + scale_figures.markdown() + "\n", encoding="utf-8")
     return 0
 
 

@@ -19,7 +19,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
 
@@ -177,24 +177,32 @@ async def send(session: aiohttp.ClientSession, url: str, sender: str, turn: Turn
     return sample(elapsed, error, unexpected=bool(turn.expect) and turn.expect.lower() not in text.lower())
 
 
+def server_for(urls: Sequence[str], person_index: int, turn_index: int) -> str:
+    """The server that gets a person's `turn_index`-th turn: with several servers, each turn goes
+    to the next one (as a proxy without sticky sessions would), so consecutive turns of one
+    conversation land on different processes and share state only through the stores."""
+    return urls[(person_index + turn_index) % len(urls)]
+
+
 async def person(
     session: aiohttp.ClientSession,
-    url: str,
+    urls: Sequence[str],
+    index: int,
     label: str,
     conversations: Sequence[Conversation],
     pace: Optional[Pace],
     rng: random.Random,
 ) -> List[Sample]:
-    """One person running `conversations` in order, each with a fresh sender id."""
+    """Person number `index` running `conversations` in order, each with a fresh sender id."""
     samples: List[Sample] = []
     if pace is not None:  # people do not all arrive in the same millisecond
         await asyncio.sleep(rng.uniform(0, pace.high))
-    for index, conversation in enumerate(conversations):
-        sender = f"{label}-{index}-{uuid.uuid4().hex[:8]}"
+    for number, conversation in enumerate(conversations):
+        sender = f"{label}-{number}-{uuid.uuid4().hex[:8]}"
         for position, turn in enumerate(conversation):
-            if pace is not None and (position or index):
+            if pace is not None and (position or number):
                 await asyncio.sleep(pace.draw(rng))
-            samples.append(await send(session, url, sender, turn))
+            samples.append(await send(session, server_for(urls, index, len(samples)), sender, turn))
     return samples
 
 
@@ -206,7 +214,7 @@ def plan(scripts: Sequence[Conversation], people: int, min_turns: int) -> List[L
 
 
 async def run_load(
-    url: str,
+    url: Union[str, Sequence[str]],
     scripts: Sequence[Conversation],
     people: int,
     min_turns: int,
@@ -214,7 +222,14 @@ async def run_load(
     timeout_s: float = 30.0,
     seed: int = 9,
 ) -> Summary:
-    """`people` at once, each running its planned conversations; wall time is the whole phase."""
+    """`people` at once, each running its planned conversations; wall time is the whole phase.
+
+    `url` is one webhook, or several (servers sharing the conversation and lock stores), in
+    which case turns rotate over them (`server_for`).
+    """
+    urls = [url] if isinstance(url, str) else list(url)
+    if not urls:
+        raise ValueError("run_load needs at least one webhook URL")
     rng = random.Random(seed)
     label = f"bench-{uuid.uuid4().hex[:6]}"
     plans = plan(scripts, people, min_turns)
@@ -223,7 +238,10 @@ async def run_load(
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         start = time.perf_counter()
         results = await asyncio.gather(
-            *(person(session, url, f"{label}-p{i}", plans[i], pace, random.Random(rng.random())) for i in range(people))
+            *(
+                person(session, urls, i, f"{label}-p{i}", plans[i], pace, random.Random(rng.random()))
+                for i in range(people)
+            )
         )
         wall = time.perf_counter() - start
     return summarize([s for samples in results for s in samples], wall)

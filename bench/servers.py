@@ -195,6 +195,11 @@ class Bot:
     credentials: Path
     env: Dict[str, str] = field(default_factory=dict)
     sqlite_tracker: bool = False
+    # Extra endpoints YAML (the scale-out run: PostgreSQL tracker store, Redis lock store).
+    endpoints_extra: str = ""
+    # The action server's port, fixed in advance: several Rasa processes share one action server,
+    # started by the Bot whose `with_actions` is True (0: a free port, chosen at start).
+    shared_actions_port: int = 0
     rasa_port: int = 0
     actions_port: int = 0
     rasa: Optional[subprocess.Popen] = None
@@ -209,13 +214,13 @@ class Bot:
     def _endpoints(self) -> Path:
         path = self.workdir / f"{self.name}-endpoints.yml"
         text = ""
-        if self.with_actions:
+        if self.with_actions or self.shared_actions_port:
             text += f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
         if self.sqlite_tracker:  # a new file for each start: every run begins with no conversations
             db = self.workdir / f"{self.name}-{uuid.uuid4().hex[:6]}-conversations.db"
             text += "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
             text += f"  dialect: sqlite\n  db: {db}\n"
-        path.write_text(text)
+        path.write_text(text + self.endpoints_extra)
         return path
 
     def _spawn(self, args: List[str], log: str) -> subprocess.Popen:
@@ -228,7 +233,7 @@ class Bot:
     def start(self, timeout_s: float = 240.0) -> float:
         """Start the processes together; seconds from then to the first fully answered probe."""
         self.rasa_port = free_port()
-        self.actions_port = free_port() if self.with_actions else 0
+        self.actions_port = self.shared_actions_port or (free_port() if self.with_actions else 0)
         endpoints = self._endpoints()
         start = time.perf_counter()
         if self.with_actions:

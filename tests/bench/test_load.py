@@ -97,3 +97,24 @@ def test_plan_runs_enough_conversations_in_rotation() -> None:
 
 def test_plan_gives_everyone_at_least_one_conversation() -> None:
     assert len(plan([[Turn("x")]], people=3, min_turns=1)) == 3
+
+
+def test_with_one_server_every_turn_goes_to_it() -> None:
+    from bench.load import server_for
+
+    assert {server_for(["a"], person, turn) for person in range(3) for turn in range(5)} == {"a"}
+
+
+def test_with_two_servers_consecutive_turns_of_a_person_alternate() -> None:
+    from bench.load import server_for
+
+    urls = ["a", "b"]
+    assert [server_for(urls, 0, turn) for turn in range(4)] == ["a", "b", "a", "b"]
+    assert [server_for(urls, 1, turn) for turn in range(4)] == ["b", "a", "b", "a"]
+
+
+async def test_run_load_refuses_no_servers() -> None:
+    from bench.load import run_load
+
+    with pytest.raises(ValueError, match="at least one"):
+        await run_load([], [[Turn("hi")]], 1, 1, None)

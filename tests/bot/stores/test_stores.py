@@ -14,6 +14,38 @@ async def test_sqlite_store_round_trip(tmp_path):
     assert again is not None and again.latest_message.text == "hello"
 
 
+async def test_sqlite_store_keeps_its_connection_open_and_writes_ahead(tmp_path):
+    from sqlalchemy.pool import QueuePool
+
+    store = CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
+    await store.save(DialogueStateTracker.from_events("someone", [UserUttered("hello")]))
+    assert isinstance(store.engine.pool, QueuePool), "one open connection, not one per read and write"
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_sqlite_full_synchronous_can_be_asked_for_and_nonsense_is_refused(tmp_path):
+    store = CheckedSQLTrackerStore(
+        Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"), sqlite_synchronous="full"
+    )
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    with pytest.raises(ValueError, match="sqlite_synchronous"):
+        CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "d.db"), sqlite_synchronous="fast")
+
+
+async def test_a_conversation_saved_by_one_store_is_read_by_the_next_on_the_same_file(tmp_path):
+    """What a restart does: the first store's process is gone, a new one opens the same file."""
+    first = CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
+    await first.save(DialogueStateTracker.from_events("someone", [UserUttered("hello"), UserUttered("again")]))
+    first.engine.dispose()
+    second = CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
+    tracker = await second.retrieve("someone")
+    assert tracker is not None
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hello", "again"]
+
+
 def test_an_unreachable_database_raises_after_the_timeout():
     with pytest.raises(TrackerStoreUnavailableError, match="cannot be reached"):
         check_reachable("postgresql://nobody@127.0.0.1:1/nothere", timeout=1)

@@ -1,0 +1,68 @@
+"""The scale-out benchmark's pure parts: its endpoints, database URLs, and how it judges the ratio."""
+
+import yaml
+
+from bench.load import Summary
+from bench.scale import TARGET_RATIO, CpuUse, Phase, ScaleFigures, database_url, stores_yaml
+
+
+def summary(throughput: float, errors: int = 0) -> Summary:
+    ok = int(throughput * 10)
+    return Summary(
+        n=ok + errors,
+        ok=ok,
+        errors={"timeout": errors} if errors else {},
+        unexpected=0,
+        wall_s=10.0,
+        p50_ms=10.0,
+        p95_ms=20.0,
+        p99_ms=30.0,
+        mean_ms=12.0,
+        max_ms=40.0,
+    )
+
+
+def phase(processes: int, throughput: float, errors: int = 0) -> Phase:
+    return Phase(processes, 50, summary(throughput, errors), CpuUse(1.0, 0.1, 0.1, 0.2), 0)
+
+
+def test_stores_are_the_scale_out_endpoints_with_this_runs_database_and_prefix() -> None:
+    config = yaml.safe_load(stores_yaml("postgresql://u@h:5432/bench_x", "redis://h:6379/3", "benchab12"))
+    assert config["tracker_store"] == {
+        "type": "bot.stores.checked_sql.CheckedSQLTrackerStore",
+        "url": "postgresql://u@h:5432/bench_x",
+    }
+    assert config["lock_store"] == {
+        "type": "bot.stores.redis_lock.UrlRedisLockStore",
+        "url": "redis://h:6379/3",
+        "key_prefix": "benchab12",
+    }
+
+
+def test_the_scratch_database_replaces_only_the_database_name() -> None:
+    assert database_url("postgresql://postgres@127.0.0.1:5432/postgres", "bench_1") == (
+        "postgresql://postgres@127.0.0.1:5432/bench_1"
+    )
+
+
+def test_two_processes_at_the_target_ratio_without_errors_meet_it() -> None:
+    figures = ScaleFigures(one={50: phase(1, 40.0)}, two={50: phase(2, 40.0 * TARGET_RATIO)})
+    assert figures.ratio(50) == TARGET_RATIO
+    assert figures.lines()[0].startswith("target met")
+
+
+def test_a_lower_ratio_is_missed() -> None:
+    figures = ScaleFigures(one={50: phase(1, 40.0)}, two={50: phase(2, 60.0)})
+    assert figures.lines()[0].startswith("target MISSED")
+
+
+def test_errors_miss_the_target_whatever_the_ratio() -> None:
+    figures = ScaleFigures(one={50: phase(1, 40.0)}, two={50: phase(2, 80.0, errors=1)})
+    assert figures.lines()[0].startswith("target MISSED")
+
+
+def test_no_ratio_without_both_runs_and_skips_say_why() -> None:
+    figures = ScaleFigures(one={50: phase(1, 40.0)})
+    assert figures.ratio(50) is None
+    assert figures.lines() == []
+    assert "not measured (no PostgreSQL)" in ScaleFigures(skipped="no PostgreSQL").markdown()
