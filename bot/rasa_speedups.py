@@ -1,21 +1,37 @@
-"""A speed fix for Rasa 3.6, installed when our NLU component loads in the Rasa server.
+"""Two speed fixes for Rasa 3.6, installed when our NLU component loads in the Rasa server.
 
-Rasa checks every action-server reply with `jsonschema.validate(reply, schema)`, which checks
-the (fixed) schema itself again on every call: about 25 ms of CPU per action call on these
-machines, the largest part of a turn (`python -m bench.breakdown`; issue #9). The replacement
-checks replies against the same schema with one validator built once, raising the same
-ValidationError with the same message, so behaviour is unchanged.
+1. Rasa checks every action-server reply with `jsonschema.validate(reply, schema)`, which checks
+   the (fixed) schema itself again on every call: about 25 ms of CPU per action call on these
+   machines, the largest part of a turn (`python -m bench.breakdown`; issue #9). The replacement
+   checks replies against the same schema with one validator built once, raising the same
+   ValidationError with the same message, so behaviour is unchanged.
+2. `EndpointConfig.session()` makes a new aiohttp session, with its own connection pool, for every
+   request, so every action call opened (and the action server accepted) a new TCP connection:
+   CPU in both processes on every call, and under overload queued connections the action server
+   timed out. Here every session of one event loop shares one connection pool, which keeps
+   connections open between calls. Sessions are still made and closed per request as Rasa does;
+   only the pool outlives them (aiohttp's `connector_owner=False`). Idle connections are closed by
+   this side after `POOL_KEEPALIVE_S`, before Sanic's default 5 s keep-alive would close them from
+   the action server's side, so a request never goes out on a connection the server is closing.
 """
 
+import asyncio
+import atexit
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, Optional, Text
 
+import aiohttp
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 _ORIGINAL = RemoteAction._validate_action_result
+_ORIGINAL_SESSION = EndpointConfig.session
+POOL_KEEPALIVE_S = 4.0
+POOL_LIMIT = 100  # aiohttp's default for one session: at most this many connections at once
+_POOLS: Dict[int, aiohttp.TCPConnector] = {}
 
 
 @lru_cache(maxsize=1)
@@ -40,10 +56,45 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         raise e
 
 
+def shared_pool(loop: Optional[asyncio.AbstractEventLoop] = None) -> aiohttp.TCPConnector:
+    """The connection pool of this event loop (a new one if the last one was closed)."""
+    loop = loop or asyncio.get_running_loop()
+    pool = _POOLS.get(id(loop))
+    if pool is None or pool.closed or pool._loop is not loop:
+        pool = aiohttp.TCPConnector(limit=POOL_LIMIT, keepalive_timeout=POOL_KEEPALIVE_S)
+        _POOLS[id(loop)] = pool
+    return pool
+
+
+def _session(self: EndpointConfig) -> aiohttp.ClientSession:
+    """Rasa's session (same headers, auth, timeout) on the loop's shared connection pool."""
+    auth = None
+    if self.basic_auth:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+    return aiohttp.ClientSession(
+        headers=self.headers,
+        auth=auth,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        connector=shared_pool(),
+        connector_owner=False,
+    )
+
+
+@atexit.register
+def _forget_pools() -> None:
+    """Mark the pools closed at exit (their loop is gone by then), so aiohttp does not log
+    "Unclosed connector" as an error while the process stops."""
+    for pool in _POOLS.values():
+        pool._close()
+    _POOLS.clear()
+
+
 def install() -> None:
-    """Replace the check (idempotent)."""
+    """Replace the check and the session factory (idempotent)."""
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    EndpointConfig.session = _session  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     RemoteAction._validate_action_result = _ORIGINAL  # type: ignore[method-assign]
+    EndpointConfig.session = _ORIGINAL_SESSION  # type: ignore[method-assign]

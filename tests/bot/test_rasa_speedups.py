@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -42,3 +44,94 @@ def test_it_is_much_faster_than_rasas_own_check(action):
         rasa_speedups.uninstall()
         RemoteAction("action_x", None)._validate_action_result(reply)
         assert check.call_count == 1  # Rasa's own check re-checks the schema on every call
+
+
+# ------------------------------------------------------------------ one connection pool per loop
+
+
+@pytest.fixture()
+async def counting_server():
+    """A local HTTP server that answers JSON and records the client port of every request."""
+    from aiohttp import web
+
+    ports = []
+
+    async def handle(request):
+        ports.append(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}/webhook", ports, runner
+    await runner.cleanup()
+
+
+async def test_action_calls_reuse_one_connection(counting_server):
+    from rasa.utils.endpoints import EndpointConfig
+
+    url, ports, _ = counting_server
+    rasa_speedups.install()
+    try:
+        endpoint = EndpointConfig(url)
+        for _ in range(4):
+            assert await endpoint.request(json={"next_action": "x"}, method="post") == {"events": [], "responses": []}
+    finally:
+        rasa_speedups.uninstall()
+    assert len(set(ports)) == 1, ports
+
+
+async def test_rasas_own_session_opens_a_connection_per_call(counting_server):
+    """Why the fix exists: without it, every call is a new TCP connection."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    url, ports, _ = counting_server
+    rasa_speedups.uninstall()
+    endpoint = EndpointConfig(url)
+    for _ in range(3):
+        await endpoint.request(json={}, method="post")
+    assert len(set(ports)) == 3, ports
+
+
+async def test_a_closed_session_leaves_the_pool_open_and_headers_are_kept(counting_server):
+    from rasa.utils.endpoints import EndpointConfig
+
+    url, _, _ = counting_server
+    rasa_speedups.install()
+    try:
+        endpoint = EndpointConfig(url, headers={"X-Token": "t"}, basic_auth={"username": "u", "password": "p"})
+        async with endpoint.session() as first:
+            assert first.connector is rasa_speedups.shared_pool()
+            assert first.headers["X-Token"] == "t"
+            assert first.auth is not None and first.auth.login == "u"
+        assert first.closed
+        assert not rasa_speedups.shared_pool().closed
+        async with endpoint.session() as second:
+            assert second.connector is first.connector or second.connector is rasa_speedups.shared_pool()
+    finally:
+        rasa_speedups.uninstall()
+
+
+async def test_after_the_action_server_restarts_the_next_call_gets_a_new_connection(counting_server):
+    """A pooled connection the server closed (restart, keep-alive) is not reused: calls go on."""
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    url, ports, runner = counting_server
+    port = int(url.split(":")[2].split("/")[0])
+    rasa_speedups.install()
+    try:
+        endpoint = EndpointConfig(url)
+        await endpoint.request(json={}, method="post")
+        await runner.cleanup()  # the action server stops: its connections are closed
+        await asyncio.sleep(0.05)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        assert await endpoint.request(json={}, method="post") == {"events": [], "responses": []}
+    finally:
+        rasa_speedups.uninstall()
+    assert len(set(ports)) == 2, ports
