@@ -20,5 +20,10 @@ class ActionFallback(Action):
         if events:
             return events
         dispatcher.utter_message(response="utter_default")
+        if tracker.active_loop_name:
+            # In the assessment the rules run the form again, which asks its question again.
+            # Reverting the turn here would also undo that rule's trigger: the question was
+            # never asked again and the assessment was silently dropped.
+            return []
         # Like Rasa's own default fallback: forget the turn so it does not steer later predictions.
         return [UserUtteranceReverted()]

@@ -53,3 +53,15 @@ async def test_without_a_red_flag_the_action_does_only_its_own_work(make_tracker
 async def test_fallback_forgets_the_turn(make_tracker, dispatcher):
     events = await ActionFallback().run(dispatcher, make_tracker(["asdf qwerty"], intent="nlu_fallback"), {})
     assert events == [{"event": "rewind", "timestamp": None}]
+
+
+async def test_fallback_in_the_assessment_keeps_the_turn_so_the_form_asks_again(make_tracker, dispatcher):
+    from rasa_sdk import Tracker
+
+    base = make_tracker(["about an hour ago"], intent="nlu_fallback")
+    tracker = Tracker(
+        base.sender_id, base.slots, base.latest_message, base.events, False, None, {"name": "assessment_form"}, ""
+    )
+    events = await ActionFallback().run(dispatcher, tracker, {})
+    assert events == []
+    assert responses(dispatcher) == ["utter_default"]

@@ -47,6 +47,22 @@ def test_a_question_in_the_middle_of_the_form_is_answered_then_the_form_goes_on(
     assert "tablets" in texts(replies)[-1].lower()
 
 
+def test_an_answer_the_bot_does_not_understand_gets_the_question_again(chat):
+    chat("i ran out of baclofen on friday and my legs are stiff")
+    replies = chat("zxqv blorp")
+    assert "did not understand" in texts(replies)[0].lower()
+    assert "tablets" in texts(replies)[-1].lower(), "the form asks its question again"
+    replies = chat("tablets")
+    assert "anything else" in texts(replies)[-1].lower()
+
+
+def test_leaving_in_the_middle_of_the_assessment_still_gives_it(chat):
+    chat("i ran out of baclofen on friday and my legs are stiff")
+    replies = chat("bye")
+    assert level(replies) == "urgent"
+    assert "take care" in texts(replies)[-1].lower()
+
+
 def test_a_correction_of_the_route_is_used(chat):
     chat("i missed my baclofen and i'm itchy")
     chat("tablets")

@@ -53,6 +53,23 @@ PRESENT = "present"
         ("temperature of 37.2, feel ok", set()),
         ("took like 15 of my 10mg tablets", {("took_too_much", PRESENT), ("tablets", PRESENT)}),
         ("i take 20 mg three times a day", set()),
+        # paraphrases first missed on the unseen set tests/vignettes/paraphrase.yml
+        ("the dog keeps talking to me", {("hallucinations", PRESENT)}),
+        ("says the curtains are full of spiders", {("hallucinations", PRESENT)}),
+        ("he's away with the fairies", {("confusion", PRESENT)}),
+        ("she keeps picking at things in the air", {("confusion", PRESENT)}),
+        ("chatting to his nan like she's in the room", {("hallucinations", PRESENT)}),
+        ("took way too many of my baclofen", {("took_too_much", PRESENT)}),
+        ("taking more baclofen than my doctor said", {("took_too_much", PRESENT)}),
+        ("had a couple of wet nights", {("urinary", PRESENT)}),
+        ("needing the toilet more", {("urinary", PRESENT)}),
+        ("sleep's been a bit patchy", {("insomnia", PRESENT)}),
+        # ... and the over-triage those fixes must not bring
+        ("coming off baclofen slowly with my gp", {("tapering", PRESENT)}),
+        ("starting baclofen tomorrow for my ms spasms", {("as_usual", PRESENT), ("spasticity", "historical")}),
+        ("what should I watch for, would fits be a thing?", {("seizure", "hypothetical")}),
+        ("I'm seeing someone at the clinic about my legs", set()),
+        ("I had way too many spasms today", {("spasticity", PRESENT)}),
         # nothing to find
         ("good morning", set()),
         ("", set()),
