@@ -66,3 +66,23 @@ def test_no_ratio_without_both_runs_and_skips_say_why() -> None:
     assert figures.ratio(50) is None
     assert figures.lines() == []
     assert "not measured (no PostgreSQL)" in ScaleFigures(skipped="no PostgreSQL").markdown()
+
+
+def test_cpu_seconds_of_this_process_and_the_machine_grow_with_work() -> None:
+    import os
+
+    from bench.scale import machine_busy_s, process_cpu_s
+
+    before_own, before_machine = process_cpu_s(os.getpid()), machine_busy_s()
+    total = 0
+    for i in range(3_000_000):  # a little CPU work, well over one clock tick
+        total += i * i
+    assert total > 0
+    assert process_cpu_s(os.getpid()) > before_own
+    assert machine_busy_s() > before_machine
+
+
+def test_cpu_of_a_process_that_is_gone_is_zero() -> None:
+    from bench.scale import process_cpu_s
+
+    assert process_cpu_s(2**22 + 12345) == 0.0
