@@ -31,7 +31,9 @@ _ORIGINAL = RemoteAction._validate_action_result
 _ORIGINAL_SESSION = EndpointConfig.session
 POOL_KEEPALIVE_S = 4.0
 POOL_LIMIT = 100  # aiohttp's default for one session: at most this many connections at once
-_POOLS: Dict[int, aiohttp.TCPConnector] = {}
+# One pool per event loop. A pool refers to its loop, so pools of closed loops (tests run many)
+# are dropped whenever a new pool is made, instead of keeping those loops alive.
+_POOLS: Dict[asyncio.AbstractEventLoop, aiohttp.TCPConnector] = {}
 
 
 @lru_cache(maxsize=1)
@@ -59,10 +61,12 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 def shared_pool(loop: Optional[asyncio.AbstractEventLoop] = None) -> aiohttp.TCPConnector:
     """The connection pool of this event loop (a new one if the last one was closed)."""
     loop = loop or asyncio.get_running_loop()
-    pool = _POOLS.get(id(loop))
-    if pool is None or pool.closed or pool._loop is not loop:
+    pool = _POOLS.get(loop)
+    if pool is None or pool.closed:
+        for old in [other for other in _POOLS if other.is_closed()]:
+            _POOLS.pop(old)._close()
         pool = aiohttp.TCPConnector(limit=POOL_LIMIT, keepalive_timeout=POOL_KEEPALIVE_S)
-        _POOLS[id(loop)] = pool
+        _POOLS[loop] = pool
     return pool
 
 
@@ -84,7 +88,7 @@ def _session(self: EndpointConfig) -> aiohttp.ClientSession:
 def _forget_pools() -> None:
     """Mark the pools closed at exit (their loop is gone by then), so aiohttp does not log
     "Unclosed connector" as an error while the process stops."""
-    for pool in _POOLS.values():
+    for pool in list(_POOLS.values()):
         pool._close()
     _POOLS.clear()
 

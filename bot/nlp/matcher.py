@@ -6,18 +6,19 @@ pipeline (a second, stale copy of the catalogue); a `Matcher` built here avoids 
 """
 
 import re
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from bot.knowledge import load_catalogue
 from bot.knowledge.catalogue import NumberRule
 
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
+# Symptoms that win any overlap with another match (see `select_spans`).
+RED_FLAG_SEVERITIES = ("red_flag", "pump_red_flag")
 WILDCARD = "*"
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
 # Words allowed between a trigger and its number: "temp is about 38.9", "took like 15".
@@ -55,7 +56,7 @@ def make_finding_matcher(nlp: Language, name: str) -> "FindingMatcher":
 
 
 class FindingMatcher:
-    """Sets `doc.ents` to the longest non-overlapping catalogue matches.
+    """Sets `doc.ents` to non-overlapping catalogue matches: red flags first, then the longest.
 
     Each entity's `label_` is SYMPTOM, ROUTE or EVENT and its `ent_id_` the catalogue id.
     """
@@ -65,6 +66,7 @@ class FindingMatcher:
         self._matcher = Matcher(nlp.vocab)
         self._number_rules: List[Tuple[str, str, NumberRule]] = []
         catalogue = load_catalogue()
+        self._red_flags = frozenset(s.id for s in catalogue.symptoms.values() if s.severity in RED_FLAG_SEVERITIES)
         for group, label in LABELS.items():
             for item in getattr(catalogue, group).values():
                 patterns = self._patterns(nlp, item.phrases, with_lemmas=True)
@@ -120,7 +122,7 @@ class FindingMatcher:
             label, ident = doc.vocab.strings[match_id].split("|", 1)
             spans.append(Span(doc, start, end, label=label, span_id=ident))
         spans += self._number_spans(doc)
-        doc.ents = _longest(spans)
+        doc.ents = select_spans(spans, self._red_flags)
         return doc
 
     def _number_spans(self, doc: Doc) -> List[Span]:
@@ -164,6 +166,15 @@ def _trigger_before(doc: Doc, i: int) -> Optional[int]:
     return j if j >= 0 and i - j <= 4 else None
 
 
-def _longest(spans: List[Span]) -> Tuple[Span, ...]:
-    """Longest match wins ("pump alarm" over "pump"); ties go to the earlier span."""
-    return tuple(sorted(filter_spans(spans), key=lambda s: s.start))
+def select_spans(spans: List[Span], red_flags: FrozenSet[str] = frozenset()) -> Tuple[Span, ...]:
+    """Non-overlapping spans in text order. Where matches overlap, a red flag wins ("feel high
+    temperature": fever, not craving), then the longest ("pump alarm" over "pump"), then the
+    earlier. spaCy's `filter_spans` only knows length, and a lost red flag is an under-triage."""
+    ranked = sorted(spans, key=lambda s: (s.label_ != "SYMPTOM" or s.id_ not in red_flags, -len(s), s.start))
+    taken: List[Span] = []
+    used: Set[int] = set()
+    for span in ranked:
+        if not used.intersection(range(span.start, span.end)):
+            taken.append(span)
+            used.update(range(span.start, span.end))
+    return tuple(sorted(taken, key=lambda s: s.start))

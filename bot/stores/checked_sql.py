@@ -59,7 +59,8 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         )
         check_reachable(url, float(connect_timeout))
         super().__init__(domain=domain, **kwargs)
-        if self.engine.dialect.name == "sqlite":
+        # An in-memory database lives in its one connection: keep Rasa's engine for it.
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self.engine.dispose()
             self.engine = sqlite_engine(self.engine.url, sqlite_synchronous)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

@@ -61,6 +61,16 @@ def test_errors_miss_the_target_whatever_the_ratio() -> None:
     assert figures.lines()[0].startswith("target MISSED")
 
 
+def test_unexpected_replies_or_logged_errors_miss_the_target() -> None:
+    from dataclasses import replace
+
+    good = phase(2, 80.0)
+    wrong_reply = replace(good, summary=replace(good.summary, unexpected=1))
+    logged = replace(good, log_errors=2)
+    for two in (wrong_reply, logged):
+        assert ScaleFigures(one={50: phase(1, 40.0)}, two={50: two}).lines()[0].startswith("target MISSED")
+
+
 def test_no_ratio_without_both_runs_and_skips_say_why() -> None:
     figures = ScaleFigures(one={50: phase(1, 40.0)})
     assert figures.ratio(50) is None

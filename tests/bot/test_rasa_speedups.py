@@ -135,3 +135,22 @@ async def test_after_the_action_server_restarts_the_next_call_gets_a_new_connect
     finally:
         rasa_speedups.uninstall()
     assert len(set(ports)) == 2, ports
+
+
+def test_each_event_loop_has_its_own_pool_and_closed_loops_are_let_go():
+    async def pool_id():
+        return id(rasa_speedups.shared_pool())
+
+    first, second, third = (asyncio.new_event_loop() for _ in range(3))
+    try:
+        assert first.run_until_complete(pool_id()) == first.run_until_complete(pool_id())
+        assert first.run_until_complete(pool_id()) != second.run_until_complete(pool_id())
+        assert first in rasa_speedups._POOLS and second in rasa_speedups._POOLS
+        first.close()
+        second.close()
+        third.run_until_complete(pool_id())  # a new pool: the closed loops' pools go
+        assert first not in rasa_speedups._POOLS and second not in rasa_speedups._POOLS
+        assert third in rasa_speedups._POOLS
+    finally:
+        for loop in (first, second, third):
+            loop.close()

@@ -64,12 +64,24 @@ PRESENT = "present"
         ("had a couple of wet nights", {("urinary", PRESENT)}),
         ("needing the toilet more", {("urinary", PRESENT)}),
         ("sleep's been a bit patchy", {("insomnia", PRESENT)}),
-        # ... and the over-triage those fixes must not bring
-        ("coming off baclofen slowly with my gp", {("tapering", PRESENT)}),
-        ("starting baclofen tomorrow for my ms spasms", {("as_usual", PRESENT), ("spasticity", "historical")}),
-        ("what should I watch for, would fits be a thing?", {("seizure", "hypothetical")}),
+        # ... and the false alarms those fixes must not bring
         ("I'm seeing someone at the clinic about my legs", set()),
         ("I had way too many spasms today", {("spasticity", PRESENT)}),
+        ("the garden is full of flies this summer", set()),
+        ("I talk to my late husband every night, it helps", set()),
+        ("the radio presenter was talking to me about baclofen", set()),
+        ("my nurse was talking to me like she was in a hurry", set()),
+        ("she keeps picking at things on her jumper", set()),
+        ("it works better than the doctor said", set()),
+        ("I've been taking it for too many years", set()),
+        # ambiguous: "coming off" may be a taper or a stop; it counts as a stop (the safe side)
+        ("I'm coming off baclofen", {("stopped_abruptly", PRESENT)}),
+        # red flags no context rule or overlapping phrase may hide (a review found these)
+        ("I take baclofen for MS fits started this morning", {("seizure", PRESENT)}),
+        ("baclofen for my back breathing is slow", {("breathing", PRESENT)}),
+        ("the nurse told me to watch for fits and he has had two today", {("seizure", PRESENT)}),
+        ("hallucinations seem to be a thing now", {("hallucinations", PRESENT)}),
+        ("I feel high temp and my legs are rigid", {("fever", PRESENT), ("rigidity", PRESENT)}),
         # nothing to find
         ("good morning", set()),
         ("", set()),
@@ -101,3 +113,20 @@ def test_offsets_point_at_the_words(findings):
     text = "since tuesday i keep seeing bugs"
     (finding,) = findings(text)
     assert text[finding["start"] : finding["end"]] == "seeing bugs"
+
+
+def test_a_red_flag_wins_an_overlap_with_a_longer_match():
+    """`select_spans`: where matches overlap, the red flag is kept even if the other is longer."""
+    import spacy
+    from spacy.tokens import Span
+
+    from bot.nlp.matcher import select_spans
+
+    doc = spacy.blank("en")("i feel high temperature now")
+    craving = Span(doc, 1, 3, label="SYMPTOM", span_id="craving")  # "feel high"
+    longer = Span(doc, 0, 3, label="SYMPTOM", span_id="craving")  # "i feel high"
+    fever = Span(doc, 2, 4, label="SYMPTOM", span_id="fever")  # "high temperature"
+    kept = select_spans([craving, longer, fever], frozenset({"fever"}))
+    assert [s.id_ for s in kept] == ["fever"]
+    # without red flags: the longest wins, as before
+    assert [s.id_ for s in select_spans([craving, longer, fever])] == ["craving"]

@@ -25,6 +25,13 @@ async def test_sqlite_store_keeps_its_connection_open_and_writes_ahead(tmp_path)
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
+async def test_an_in_memory_sqlite_store_still_works():
+    store = CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=":memory:")
+    await store.save(DialogueStateTracker.from_events("someone", [UserUttered("hello")]))
+    again = await store.retrieve("someone")
+    assert again is not None and again.latest_message.text == "hello"
+
+
 def test_sqlite_full_synchronous_can_be_asked_for_and_nonsense_is_refused(tmp_path):
     store = CheckedSQLTrackerStore(
         Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"), sqlite_synchronous="full"
