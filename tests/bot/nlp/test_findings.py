@@ -74,6 +74,18 @@ PRESENT = "present"
         ("she keeps picking at things on her jumper", set()),
         ("it works better than the doctor said", set()),
         ("I've been taking it for too many years", set()),
+        # first missed on the fourth unseen set, tests/vignettes/round4.yml
+        ("she is talking with people who are not in the room", {("hallucinations", PRESENT)}),
+        ("the ceiling keeps melting whenever I look up", {("hallucinations", PRESENT)}),
+        ("he keeps asking me what year it is", {("confusion", PRESENT)}),
+        ("hes having a seize her right now", {("seizure", PRESENT)}),
+        ("now I can't really wake him", {("unresponsive", PRESENT)}),
+        ("I wrote letters to my kids saying goodbye", {("suicidal", PRESENT)}),
+        ("I've started cutting my arms again", {("suicidal", PRESENT)}),
+        ("he swallowed the rest of the bottle", {("suicidal", PRESENT)}),
+        ("my father no breathing good", {("breathing", PRESENT)}),
+        ("I took all my tablets today as usual", {("tablets", PRESENT), ("as_usual", PRESENT)}),
+        ("I'm not confused or anything", {("confusion", "negated")}),
         # ambiguous: "coming off" may be a taper or a stop; it counts as a stop (the safe side)
         ("I'm coming off baclofen", {("stopped_abruptly", PRESENT)}),
         # red flags no context rule or overlapping phrase may hide (a review found these)
