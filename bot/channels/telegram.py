@@ -70,6 +70,7 @@ ENV = {
     "api_base_url": "TELEGRAM_API_BASE_URL",
     "webhook_url": "TELEGRAM_WEBHOOK_URL",
     "set_webhook_on_start": "TELEGRAM_SET_WEBHOOK_ON_START",
+    "dedup_redis_url": "TELEGRAM_DEDUP_REDIS_URL",
 }
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"", "0", "false", "no", "off"}
 
@@ -86,6 +87,8 @@ class TelegramSettings:
     api_base_url: Text = DEFAULT_API_BASE_URL
     webhook_url: Optional[Text] = None
     set_webhook_on_start: bool = False
+    # Several Rasa processes behind one webhook share the record of answered updates in Redis.
+    dedup_redis_url: Optional[Text] = None
 
     @classmethod
     def load(
@@ -105,6 +108,7 @@ class TelegramSettings:
             api_base_url=(_text(values["api_base_url"]) or DEFAULT_API_BASE_URL).rstrip("/"),
             webhook_url=_text(values["webhook_url"]),
             set_webhook_on_start=_flag(values["set_webhook_on_start"]),
+            dedup_redis_url=_text(values["dedup_redis_url"]),
         )
 
     def problem(self) -> Optional[Text]:
@@ -239,9 +243,9 @@ class RecentUpdates:
     """The update_ids seen lately, to answer a re-delivered update once.
 
     Telegram re-delivers an update when it got no 200 in time. This cache lives in one process:
-    with several Rasa processes behind one webhook, use a shared store instead (for example Redis
-    `SET update:<id> 1 NX EX 86400`). Checking and recording happen without an `await` in
-    between, so two identical POSTs arriving together are still processed once.
+    with several Rasa processes behind one webhook, `SharedRecentUpdates` (Redis) is used instead.
+    Checking and recording happen without an `await` in between, so two identical POSTs arriving
+    together are still processed once.
     """
 
     def __init__(self, size: int = 10_000) -> None:
@@ -256,6 +260,33 @@ class RecentUpdates:
         if len(self._seen) > self._size:
             self._seen.popitem(last=False)
         return True
+
+
+class SharedRecentUpdates:
+    """The update_ids answered lately, kept in Redis so that every Rasa process sees them.
+
+    `SET <prefix><update_id> 1 NX EX <ttl>` records an update and says whether it was new, in one
+    atomic step on the Redis server, so two processes given the same re-delivered update answer it
+    once. Telegram re-delivers for at most 24 hours, hence the default TTL. If Redis cannot be
+    reached the update is answered (a duplicate answer is better than a person left unanswered)
+    and a warning is logged.
+    """
+
+    def __init__(self, url: Text, ttl_s: int = 86_400, key_prefix: Text = "baclofen:telegram:update:") -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._ttl_s = ttl_s
+        self._prefix = key_prefix
+
+    def first_time(self, update_id: int) -> bool:
+        import redis
+
+        try:
+            return bool(self._redis.set(f"{self._prefix}{update_id}", 1, nx=True, ex=self._ttl_s))
+        except redis.RedisError as error:
+            logger.warning("Telegram: Redis for re-delivered updates unreachable (%s); answering", type(error).__name__)
+            return True
 
 
 def _utf16_length(text: Text) -> int:
@@ -429,7 +460,9 @@ class TelegramInput(InputChannel):
             self.api = api
         else:
             self.api = api or BotApi(str(settings.token), settings.api_base_url)
-        self.recent = RecentUpdates(recent_updates)
+        self.recent: Union[RecentUpdates, SharedRecentUpdates] = (
+            SharedRecentUpdates(settings.dedup_redis_url) if settings.dedup_redis_url else RecentUpdates(recent_updates)
+        )
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """For messages Rasa starts itself (reminders, the trigger_intent API)."""

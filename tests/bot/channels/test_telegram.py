@@ -107,6 +107,43 @@ def test_recent_updates_answer_each_update_once_and_forget_the_oldest():
     assert not recent.first_time(4)
 
 
+def test_shared_recent_updates_answer_an_update_once_across_processes():
+    """Two channel instances (two Rasa processes) on this machine's Redis: one answer per update."""
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.channels.telegram import SharedRecentUpdates
+
+    prefix = f"test:telegram:{uuid.uuid4().hex[:8]}:"
+    first = SharedRecentUpdates("redis://127.0.0.1:6379/4", ttl_s=60, key_prefix=prefix)
+    second = SharedRecentUpdates("redis://127.0.0.1:6379/4", ttl_s=60, key_prefix=prefix)
+    assert first.first_time(7) is True
+    assert second.first_time(7) is False
+    assert second.first_time(8) is True
+    stores = [first, second]
+    with ThreadPoolExecutor(max_workers=8) as pool:  # the same re-delivered update, at once, everywhere
+        answers = list(pool.map(lambda i: stores[i % 2].first_time(9), range(16)))
+    assert answers.count(True) == 1
+
+
+def test_shared_recent_updates_answer_when_redis_is_unreachable(caplog):
+    from bot.channels.telegram import SharedRecentUpdates
+
+    down = SharedRecentUpdates("redis://127.0.0.1:1/0")
+    assert down.first_time(7) is True
+    assert down.first_time(7) is True  # cannot tell: answering twice beats not answering
+    assert "unreachable" in caplog.text
+
+
+def test_the_channel_uses_redis_for_updates_only_when_told():
+    from bot.channels.telegram import SharedRecentUpdates
+
+    env = {"TELEGRAM_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_SECRET": SECRET}
+    assert isinstance(TelegramInput(TelegramSettings.load({}, env)).recent, RecentUpdates)
+    shared = {**env, "TELEGRAM_DEDUP_REDIS_URL": "redis://127.0.0.1:6379/4"}
+    assert isinstance(TelegramInput(TelegramSettings.load({}, shared)).recent, SharedRecentUpdates)
+
+
 # ---------------------------------------------------------------- splitting
 
 
