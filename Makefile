@@ -21,6 +21,8 @@ WEB_STAMP   := web/node_modules/.package-lock.json
 ENDPOINTS   ?= $(if $(DB_URL),deploy/endpoints.scale.yml,endpoints.yml)
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTIONS_PORT)/webhook
 export REDIS_URL ?= redis://127.0.0.1:6379/1
+# Several processes (DB_URL set) also share the record of answered Telegram updates in Redis.
+export TELEGRAM_DEDUP_REDIS_URL ?= $(if $(DB_URL),$(REDIS_URL))
 export WEB_ALLOWED_ORIGINS ?= http://localhost:$(WEB_PORT),http://127.0.0.1:$(WEB_PORT)
 
 export RASA_TELEMETRY_ENABLED := false
