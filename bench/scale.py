@@ -42,15 +42,13 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def process_cpu_s(pid: int) -> float:
     """User + system CPU seconds of one process and its descendants (/proc/PID/stat)."""
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
+    total = 0.0
+    for current in servers.process_tree(pid):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
-        todo.extend(servers._children(current))
     return total
 
 
@@ -59,6 +57,15 @@ def machine_busy_s() -> float:
     from /proc/stat; not idle, iowait, or time stolen by the host's other guests."""
     values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return sum(values[i] for i in (0, 1, 2, 5, 6)) / TICKS
+
+
+# CpuUse's fields and how the table names them.
+CPU_PARTS = {
+    "rasa": "Rasa server(s)",
+    "actions": "action server",
+    "load_generator": "load generator",
+    "rest": "rest of machine (PostgreSQL, Redis, …)",
+}
 
 
 @dataclass(frozen=True)
@@ -277,10 +284,9 @@ class ScaleFigures:
                 f"{one.summary.error_count}, {one.summary.unexpected}, {one.log_errors} / {one.summary.n} | "
                 f"{two.summary.error_count}, {two.summary.unexpected}, {two.log_errors} / {two.summary.n} | |"
             )
-            for part in ("rasa", "actions", "load_generator", "rest"):
-                label = {"rasa": "Rasa server(s)", "actions": "action server", "load_generator": "load generator"}
+            for part, label in CPU_PARTS.items():
                 rows.append(
-                    f"| {people} conversations: CPU s, {label.get(part, 'rest of machine (PostgreSQL, Redis, …)')} | "
+                    f"| {people} conversations: CPU s, {label} | "
                     f"{getattr(one.cpu, part):.1f} | {getattr(two.cpu, part):.1f} | |"
                 )
         return "\n".join(rows)

@@ -93,14 +93,19 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
-def tree_kb(pid: int, key: str = "VmRSS") -> int:
-    """`key` (VmRSS now, VmHWM peak) in kB, summed over the process and all its descendants."""
-    total, todo = 0, [pid]
+def process_tree(pid: int) -> List[int]:
+    """The process and all its descendants (children of children too)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        total += _status_kb(current, key)
+        found.append(current)
         todo.extend(_children(current))
-    return total
+    return found
+
+
+def tree_kb(pid: int, key: str = "VmRSS") -> int:
+    """`key` (VmRSS now, VmHWM peak) in kB, summed over the process and all its descendants."""
+    return sum(_status_kb(current, key) for current in process_tree(pid))
 
 
 def listen_overflows() -> Optional[int]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple, Union
 
 import aiohttp
+import redis
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, Sanic, response
@@ -273,15 +274,11 @@ class SharedRecentUpdates:
     """
 
     def __init__(self, url: Text, ttl_s: int = 86_400, key_prefix: Text = "baclofen:telegram:update:") -> None:
-        import redis
-
         self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         self._ttl_s = ttl_s
         self._prefix = key_prefix
 
     def first_time(self, update_id: int) -> bool:
-        import redis
-
         try:
             return bool(self._redis.set(f"{self._prefix}{update_id}", 1, nx=True, ex=self._ttl_s))
         except redis.RedisError as error:
