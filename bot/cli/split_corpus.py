@@ -1,0 +1,111 @@
+"""Split collected real-language statements into a frozen test part and a development part.
+
+    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130]
+
+Run once, before anything is built on the corpus: the frozen part (data/real_language/frozen.yml)
+is never used to train, tune a threshold or extend the lexicon; the development part
+(data/real_language/dev.yml) may be. The split is random with a fixed seed, stratified by level
+and, for emergencies, by red-flag category, and puts at least `--min-frozen-emergencies`
+emergencies in the frozen part. Repeated texts (case and spacing ignored) are kept once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.corpus import DEV_FILE, FROZEN_FILE, Statement
+
+HEADER = (
+    "# Real-language corpus, {part} part: statements real people wrote in public (see README.md here).\n"
+    "# Written by `python -m bot.cli.split_corpus`; {rule}\n"
+)
+RULES = {
+    "frozen": "FROZEN: never used to train, tune a threshold or extend the lexicon.",
+    "dev": "may be used to train the learned red-flag layer and to study misses.",
+}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+def collected(paths: Sequence[Path]) -> List[Dict[str, Any]]:
+    """The statements of the collection files, as corpus entries with ids, repeats dropped."""
+    seen = set()
+    out: List[Dict[str, Any]] = []
+    for path in paths:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["statements"]:
+            if _key(item["text"]) in seen:
+                continue
+            seen.add(_key(item["text"]))
+            entry = {
+                "id": f"rl{len(out) + 1:03d}",
+                "turns": [item["text"].strip()],
+                "accept": list(item["accept"]),
+                "level": item["level"],
+                "category": item["category"],
+                "kind": item["kind"],
+                "speaker": item["speaker"],
+                "topic": item["topic"],
+                "source": item["source"],
+            }
+            if item.get("note"):
+                entry["note"] = item["note"]
+            Statement.from_dict(entry)  # strict check before anything is written
+            out.append(entry)
+    return out
+
+
+def split(
+    entries: Sequence[Dict[str, Any]], share: float, seed: int, min_emergencies: int
+) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """(frozen, dev): per stratum, round(share * size) entries go to the frozen part."""
+    rng = random.Random(seed)
+    strata: Dict[str, List[Dict[str, Any]]] = defaultdict(list)
+    for e in entries:
+        strata[f"{e['level']}/{e['category']}"].append(e)
+    frozen_ids = set()
+    for name in sorted(strata):
+        group = list(strata[name])
+        rng.shuffle(group)
+        frozen_ids |= {e["id"] for e in group[: round(share * len(group))]}
+    emergencies = [e for e in entries if e["level"] == "emergency" and e["id"] not in frozen_ids]
+    rng.shuffle(emergencies)
+    missing = min_emergencies - sum(e["level"] == "emergency" and e["id"] in frozen_ids for e in entries)
+    frozen_ids |= {e["id"] for e in emergencies[: max(missing, 0)]}
+    return [e for e in entries if e["id"] in frozen_ids], [e for e in entries if e["id"] not in frozen_ids]
+
+
+def write(path: Path, part: str, entries: Sequence[Dict[str, Any]]) -> None:
+    body = yaml.safe_dump({"vignettes": list(entries)}, sort_keys=False, allow_unicode=True, width=100)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER.format(part=part, rule=RULES[part]) + body, encoding="utf-8")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--frozen-share", type=float, default=0.35)
+    parser.add_argument("--seed", type=int, default=20261130)
+    parser.add_argument("--min-frozen-emergencies", type=int, default=32)
+    args = parser.parse_args(argv)
+    entries = collected(args.files)
+    frozen, dev = split(entries, args.frozen_share, args.seed, args.min_frozen_emergencies)
+    write(FROZEN_FILE, "frozen", frozen)
+    write(DEV_FILE, "dev", dev)
+    for name, part in (("frozen", frozen), ("dev", dev)):
+        levels: Dict[str, int] = defaultdict(int)
+        for e in part:
+            levels[e["level"]] += 1
+        print(f"{name}: {len(part)} statements, by level {dict(sorted(levels.items()))}")
+
+
+if __name__ == "__main__":
+    main()

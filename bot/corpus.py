@@ -1,0 +1,118 @@
+"""The real-language corpus (data/real_language/): statements real people wrote in public.
+
+Each file is also a vignette file (`vignettes:` with `id`, `turns`, `accept`), so the vignette
+tool scores it as it is; the other keys say where the words come from and how they were labelled.
+Loaded strictly: a typo in a label would silently change a safety figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, List, Mapping, Sequence
+
+import yaml
+
+from bot.paths import REAL_LANGUAGE_DIR
+from bot.triage.engine import LEVELS
+
+DEV_FILE = REAL_LANGUAGE_DIR / "dev.yml"
+FROZEN_FILE = REAL_LANGUAGE_DIR / "frozen.yml"
+KINDS = ("real", "case_report_paraphrase")
+SPEAKERS = ("patient", "caregiver", "unknown")
+CATEGORIES = (
+    "none",
+    "hallucinations",
+    "seizure",
+    "confusion",
+    "fever",
+    "breathing",
+    "heart_faint",
+    "consciousness",
+    "overdose",
+    "suicidal",
+    "pump_withdrawal",
+    "depressant_mix",
+)
+TOPICS = (
+    "oral_withdrawal",
+    "oral_taper",
+    "pump",
+    "overdose",
+    "misuse",
+    "side_effect",
+    "dependence",
+    "question",
+    "general_red_flag",
+    "general_other",
+)
+_KEYS = {"id", "turns", "accept", "level", "category", "kind", "speaker", "topic", "source", "note"}
+
+
+class CorpusError(ValueError):
+    """A corpus file does not follow its format."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement, with its label (`level`) and the levels that count as correct (`accept`)."""
+
+    id: str
+    text: str
+    level: str
+    accept: Sequence[str]
+    category: str
+    kind: str
+    speaker: str
+    topic: str
+    source: str
+    note: str = ""
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.level == "emergency"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Statement:
+        where = data.get("id", "?")
+        unknown = set(data) - _KEYS
+        missing = _KEYS - {"note"} - set(data)
+        if unknown or missing:
+            raise CorpusError(f"statement {where}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
+        turns = data["turns"]
+        if not (isinstance(turns, list) and len(turns) == 1 and isinstance(turns[0], str) and turns[0].strip()):
+            raise CorpusError(f"statement {where}: `turns` must hold exactly one non-empty text")
+        for key, allowed in (("level", LEVELS), ("category", CATEGORIES), ("kind", KINDS), ("speaker", SPEAKERS)):
+            if data[key] not in allowed:
+                raise CorpusError(f"statement {where}: {key} {data[key]!r} not one of {allowed}")
+        if data["topic"] not in TOPICS:
+            raise CorpusError(f"statement {where}: topic {data['topic']!r} not one of {TOPICS}")
+        accept = list(data["accept"])
+        if data["level"] not in accept or any(a not in LEVELS for a in accept):
+            raise CorpusError(f"statement {where}: accept {accept} must be levels and include {data['level']!r}")
+        if data["level"] == "emergency" and accept != ["emergency"]:
+            raise CorpusError(f"statement {where}: an emergency accepts only [emergency]")
+        if (data["level"] == "emergency") != (data["category"] != "none"):
+            raise CorpusError(f"statement {where}: emergencies (and only they) have a red-flag category")
+        return cls(
+            id=str(data["id"]),
+            text=turns[0],
+            level=data["level"],
+            accept=tuple(accept),
+            category=data["category"],
+            kind=data["kind"],
+            speaker=data["speaker"],
+            topic=data["topic"],
+            source=str(data["source"]),
+            note=str(data.get("note") or ""),
+        )
+
+
+def load_statements(path: Path) -> List[Statement]:
+    """All statements of one corpus file; ids must be unique."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    statements = [Statement.from_dict(v) for v in data["vignettes"]]
+    ids = [s.id for s in statements]
+    if len(set(ids)) != len(ids):
+        raise CorpusError(f"{path}: repeated ids")
+    return statements
