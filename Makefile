@@ -77,7 +77,7 @@ $(GEN_NLU): $(VENV)/.installed $(KNOWLEDGE) bot/cli/generate_nlu.py
 
 train: $(MODEL) ## Train the Rasa model when config, domain, data or NLU code changed
 
-$(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE)
+$(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE) $(wildcard data/real_language/*.yml) $(KNOWLEDGE)
 	$(RASA) train --quiet --domain domain --fixed-model-name baclofen --out models
 	@touch $@
 

@@ -14,7 +14,11 @@ from bot.triage import Assessment, assess, situation_from_turns
 
 def assess_tracker(tracker: Tracker) -> Assessment:
     """Triage everything said since the last restart."""
-    situation = situation_from_turns(user_turns(tracker.events), route_slot=tracker.get_slot("route"))
+    situation = situation_from_turns(
+        user_turns(tracker.events),
+        route_slot=tracker.get_slot("route"),
+        screen=tracker.get_slot("emergency_screen"),
+    )
     return assess(situation)
 
 

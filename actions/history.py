@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from bot.knowledge import load_catalogue
-from bot.nlu.entities import findings_from_entities
+from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.types import Finding
 
 
@@ -20,11 +20,7 @@ def findings_of(parse_data: Dict[Text, Any]) -> List[Finding]:
 
 def user_turns(events: List[Dict[Text, Any]]) -> List[List[Finding]]:
     """Findings of each user message since the last restart, oldest first."""
-    start = 0
-    for i, event in enumerate(events):
-        if event.get("event") == "restart":
-            start = i + 1
-    return [findings_of(e.get("parse_data") or {}) for e in events[start:] if e.get("event") == "user"]
+    return findings_by_turn(events)
 
 
 def latest_red_flags(tracker: Tracker) -> List[Text]:

@@ -40,6 +40,10 @@ NOT_AN_ANSWER = (
 )
 
 
+# The red-flag screen's answers by intent; anything else is judged by what it reports.
+SCREEN_ANSWERS = {"affirm": "yes", "deny": "no", "unsure": "unsure"}
+
+
 def _intent(tracker: Tracker) -> Optional[Text]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
@@ -84,6 +88,21 @@ class ValidateAssessmentForm(FormValidationAction):
         if _asked(tracker, "situation") and not _mentions(tracker, "event"):
             return {"situation": "unknown"}
         return {}
+
+    async def extract_emergency_screen(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The red-flag screen: yes, no, or unsure (a hedge such as "maybe", "kind of").
+
+        A red flag in free text never gets here: both NLU layers made it a `red_flag`, which the
+        rules answer at once. More symptoms without a red flag count as "none of these".
+        """
+        if not _asked(tracker, "emergency_screen"):
+            return {}
+        answer = SCREEN_ANSWERS.get(_intent(tracker) or "")
+        if answer is None:
+            answer = "no" if _mentions(tracker, "symptom") else "unsure"
+        return {"emergency_screen": answer}
 
     async def extract_anything_else(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

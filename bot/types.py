@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import List, TypedDict
 
 
-class Finding(TypedDict):
-    """One catalogue concept found in a message, with its context.
-
-    assertion: present | negated | hypothetical | historical. A caregiver's report has
-    experiencer "other" and still counts as the patient's finding.
-    """
+class _FindingBase(TypedDict):
+    """The keys every finding has (see `Finding`)."""
 
     kind: str  # symptom | route | event
     id: str
@@ -20,6 +16,17 @@ class Finding(TypedDict):
     assertion: str
     uncertain: bool
     experiencer: str  # patient | other
+
+
+class Finding(_FindingBase, total=False):
+    """One catalogue concept found in a message, with its context.
+
+    assertion: present | negated | hypothetical | historical. A caregiver's report has
+    experiencer "other" and still counts as the patient's finding. `score` only on a finding of
+    the learned red-flag layer (its probability; the lexicon's findings have none).
+    """
+
+    score: float
 
 
 class Reason(TypedDict):

@@ -4,13 +4,19 @@ Rasa 3.6 answers nothing at all when the action server is down or an action fail
 processor logs the error and the person gets an empty reply. For this bot that could swallow an
 emergency. So each channel hands its messages to `deliver`, which
 
-- refuses messages above MAX_MESSAGE_CHARS with a message (never truncates in silence);
+- refuses messages above MAX_MESSAGE_CHARS with a message (never truncates in silence), after
+  scanning them for an emergency, which is answered first;
 - strips a leading "/" so typed text can never use Rasa's `/intent{"slot": ...}` shortcut to
   pick an intent, set a slot or skip the triage ("/restart" becomes "restart", understood as text);
 - counts what the bot sent; when a turn produced nothing (or raised), it answers from the Rasa
-  process itself: the emergency advice if the message is an emergency on its own (our own
-  pipeline and triage engine, no action server needed), otherwise an apology that says to try
-  again or to call the emergency number if it is urgent.
+  process itself: the emergency advice if the conversation so far is an emergency, otherwise an
+  apology that says to try again or to call the emergency number if it is urgent.
+
+"Is it an emergency" is decided without the action server but with everything else the bot
+has: the loaded model's NLU (lexicon, ConText and the learned red-flag layer, through
+`Agent.parse_message`), the findings of the earlier turns from the tracker store, and the same
+triage engine as the actions. Without a loaded agent (unit tests, a model that failed to load)
+the project's spaCy pipeline reads the message alone.
 
 The texts are the domain's responses (`utter_level_emergency`, `utter_service_trouble`,
 `utter_message_too_long`), read from the loaded model's domain.
@@ -19,16 +25,21 @@ The texts are the domain's responses (`utter_level_emergency`, `utter_service_tr
 import logging
 import os
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.settings import region_numbers
 from bot.triage import Assessment, assess, situation_from_turns
+from bot.types import Finding
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
+# A message over the limit is scanned for an emergency in pieces of MAX_MESSAGE_CHARS, at most
+# this many (a bound on the work a huge message can cause).
+MAX_SCANNED_PIECES = 10
 FALLBACK_TEXTS = {
     # Used only if the model's domain cannot be read: the server must still say something.
     "utter_level_emergency": "EMERGENCY: call {emergency_number} now, or ask someone to call for you.",
@@ -62,19 +73,46 @@ def _pipeline() -> Any:
     return build_pipeline()
 
 
-def emergency_in(text: Text) -> Optional[Assessment]:
-    """The triage of this text alone, if it is an emergency (same rules as the actions)."""
+async def findings_in(text: Text, agent: Any = None) -> List[Finding]:
+    """What the bot reads in `text`: the loaded model's NLU if there is one, else our spaCy pipeline."""
+    parse = getattr(agent, "parse_message", None)
+    if parse is not None:
+        try:
+            return findings_from_entities((await parse(text)).get("entities") or [])
+        except Exception:  # noqa: BLE001 (fall back to the pipeline below)
+            logger.exception("the model could not read a message; using the spaCy pipeline alone")
     from bot.nlp import extract_findings
 
-    assessment = assess(situation_from_turns([extract_findings(_pipeline()(text.lower()))]))
+    return extract_findings(_pipeline()(text.lower()))
+
+
+async def earlier_turns(agent: Any, sender_id: Text) -> Tuple[List[List[Finding]], Optional[Text]]:
+    """The findings of the conversation so far and the route slot, from the tracker store (if it answers)."""
+    store = getattr(agent, "tracker_store", None)
+    if store is None:
+        return [], None
+    try:
+        tracker = await store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 (the store may be what failed)
+        logger.exception("the conversation could not be read; judging the message alone")
+        return [], None
+    if tracker is None:
+        return [], None
+    return findings_by_turn([e.as_dict() for e in tracker.events]), tracker.get_slot("route")
+
+
+async def emergency_in(text: Text, agent: Any = None, sender_id: Optional[Text] = None) -> Optional[Assessment]:
+    """The triage of the conversation so far with this text, if it is an emergency (same rules as the actions)."""
+    turns, route = await earlier_turns(agent, sender_id) if sender_id else ([], None)
+    assessment = assess(situation_from_turns([*turns, await findings_in(text, agent)], route_slot=route))
     return assessment if assessment.is_emergency else None
 
 
-def response_text(domain: Any, name: Text, **values: Any) -> Text:
-    """The first text variant of a domain response, with the region's numbers filled in."""
+def response_text(agent: Any, name: Text, **values: Any) -> Text:
+    """The first text variant of the loaded domain's response, with the region's numbers filled in."""
     template = FALLBACK_TEXTS[name]
     try:
-        template = domain.responses[name][0]["text"]
+        template = agent.domain.responses[name][0]["text"]
     except (AttributeError, KeyError, IndexError, TypeError):
         logger.warning("response %s not found in the domain; using the built-in text", name)
     numbers = region_numbers()
@@ -90,16 +128,16 @@ def clean_text(text: Optional[Text]) -> Text:
 async def deliver(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
-    domain: Any = None,
+    agent: Any = None,
 ) -> None:
-    """Hand `message` to Rasa; make sure the person gets an answer whatever happens."""
+    """Hand `message` to Rasa; make sure the person gets an answer whatever happens.
+
+    `agent` is the loaded Rasa agent (`app.ctx.agent`), or None.
+    """
     output = message.output_channel
     text = message.text or ""
     if len(text) > MAX_MESSAGE_CHARS:
-        await output.send_response(
-            message.sender_id,
-            {"text": response_text(domain, "utter_message_too_long", max_chars=MAX_MESSAGE_CHARS)},
-        )
+        await refuse_too_long(output, message.sender_id, text, agent)
         return
     counting = CountingOutput(output)
     safe = UserMessage(
@@ -115,31 +153,49 @@ async def deliver(
     except Exception:  # noqa: BLE001 (any failure must still be answered)
         logger.exception("handling a message failed (text not logged)")
         if counting.sent:  # part of the answer went out: say the rest was lost
-            await output.send_response(message.sender_id, {"text": response_text(domain, "utter_service_trouble")})
+            await output.send_response(message.sender_id, {"text": response_text(agent, "utter_service_trouble")})
             return
     if counting.sent == 0:
-        await answer_when_silent(output, message.sender_id, safe.text or "", domain)
+        await answer_when_silent(output, message.sender_id, safe.text or "", agent)
 
 
-async def answer_when_silent(output: OutputChannel, sender_id: Text, text: Text, domain: Any) -> None:
+async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
+    """Too long to process as a turn: any emergency in it is answered first, then the refusal."""
+    pieces = [text[i : i + MAX_MESSAGE_CHARS] for i in range(0, len(text), MAX_MESSAGE_CHARS)]
+    for piece in pieces[:MAX_SCANNED_PIECES]:
+        assessment = await emergency_in(clean_text(piece), agent)
+        if assessment is not None:
+            for m in emergency_messages(assessment, agent):
+                await output.send_response(sender_id, m)
+            break
+    refusal = response_text(agent, "utter_message_too_long", max_chars=MAX_MESSAGE_CHARS)
+    await output.send_response(sender_id, {"text": refusal})
+
+
+def emergency_messages(assessment: Assessment, agent: Any) -> List[Dict[Text, Any]]:
+    """The emergency advice as the guard sends it (marked `fallback`: not from the actions)."""
+    numbers = region_numbers()
+    payload = {
+        **assessment.payload(),
+        "contact": {
+            "emergency_number": numbers.emergency_number,
+            "crisis_line": numbers.crisis_line if assessment.crisis_line else None,
+        },
+        "fallback": True,
+    }
+    messages = [{"text": response_text(agent, "utter_level_emergency"), "custom": {"triage": payload}}]
+    if assessment.crisis_line:
+        messages.append({"text": response_text(agent, "utter_crisis_line")})
+    return messages
+
+
+async def answer_when_silent(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
     """The turn produced no reply: the emergency advice if due, else an apology."""
     logger.error("the bot produced no reply for a message (action server down or failed?)")
-    assessment = emergency_in(text) if text.strip() else None
-    messages: List[Dict[Text, Any]]
+    assessment = await emergency_in(text, agent, sender_id) if text.strip() else None
     if assessment is not None:
-        numbers = region_numbers()
-        payload = {
-            **assessment.payload(),
-            "contact": {
-                "emergency_number": numbers.emergency_number,
-                "crisis_line": numbers.crisis_line if assessment.crisis_line else None,
-            },
-            "fallback": True,
-        }
-        messages = [{"text": response_text(domain, "utter_level_emergency"), "custom": {"triage": payload}}]
-        if assessment.crisis_line:
-            messages.append({"text": response_text(domain, "utter_crisis_line")})
+        messages = emergency_messages(assessment, agent)
     else:
-        messages = [{"text": response_text(domain, "utter_service_trouble")}]
+        messages = [{"text": response_text(agent, "utter_service_trouble")}]
     for m in messages:
         await output.send_response(sender_id, m)

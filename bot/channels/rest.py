@@ -16,9 +16,9 @@ from sanic.response import HTTPResponse
 from bot.channels.guard import deliver
 
 
-def agent_domain(app: Any) -> Any:
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
-    return getattr(agent, "domain", None)
+def loaded_agent(app: Any) -> Any:
+    """The Rasa agent the server loaded (`app.ctx.agent`), or None."""
+    return getattr(getattr(app, "ctx", None), "agent", None)
 
 
 class SafeRestInput(RestInput):
@@ -50,7 +50,7 @@ class SafeRestInput(RestInput):
                     input_channel=self.name(),
                     metadata=self.get_metadata(request),
                 ),
-                agent_domain(request.app),
+                loaded_agent(request.app),
             )
             return response.json(collector.messages)
 

@@ -37,7 +37,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import deliver
-from bot.channels.rest import agent_domain
+from bot.channels.rest import loaded_agent
 
 logger = logging.getLogger(__name__)
 
@@ -476,7 +476,7 @@ class TelegramInput(InputChannel):
         @telegram.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             status, text = await self.handle_request(
-                request.headers.get(SECRET_HEADER), request.body, on_new_message, agent_domain(request.app)
+                request.headers.get(SECRET_HEADER), request.body, on_new_message, loaded_agent(request.app)
             )
             return response.text(text, status=status)
 
@@ -510,7 +510,7 @@ class TelegramInput(InputChannel):
         secret: Optional[Text],
         body: bytes,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        domain: Any = None,
+        agent: Any = None,
     ) -> Tuple[int, Text]:
         """HTTP status and text for one webhook POST; the reply is sent before the 200."""
         if self.problem or not self.settings.webhook_secret:
@@ -527,11 +527,11 @@ class TelegramInput(InputChannel):
         if not self.recent.first_time(update["update_id"]):
             logger.info("Telegram update %s was delivered again: already handled", update["update_id"])
             return 200, "ok"
-        await self.handle_update(parse_update(update), on_new_message, domain)
+        await self.handle_update(parse_update(update), on_new_message, agent)
         return 200, "ok"
 
     async def handle_update(
-        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]], domain: Any = None
+        self, incoming: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]], agent: Any = None
     ) -> None:
         """Run one update through Rasa and send the replies; never silent, never raises.
 
@@ -558,7 +558,7 @@ class TelegramInput(InputChannel):
                     await deliver(
                         on_new_message,
                         UserMessage(text, collector, chat, input_channel=self.name(), metadata=incoming.metadata),
-                        domain,
+                        agent,
                     )
             except Exception:
                 logger.exception("Telegram update %s: handling the message failed", incoming.update_id)

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.guard import deliver
-from bot.channels.rest import agent_domain
+from bot.channels.rest import loaded_agent
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class WebChatInput(SocketIOInput):
                     input_channel=self.name(),
                     metadata=metadata if isinstance(metadata, dict) else {},
                 ),
-                agent_domain(getattr(blueprint.ctx, "app", None)),
+                loaded_agent(getattr(blueprint.ctx, "app", None)),
             )
 
         return blueprint

@@ -24,6 +24,9 @@ import yaml
 from bot.triage import REPORTED_LEVELS as ORDER
 from bot.triage import reported_rank as rank
 
+# Said after a vignette's own follow-ups while the bot still asks (at most this many times).
+SCREEN_ANSWERS = ("no", "no")
+
 
 @dataclass
 class Vignette:
@@ -116,7 +119,9 @@ def run_vignette(client: RestClient, vignette: Vignette) -> Outcome:
     replies: List[Dict[str, Any]] = []
     for turn in vignette.turns:
         replies = say(turn, scripted=True)
-    followups = list(vignette.followups)
+    # After the vignette's own follow-ups, "no" answers what is still asked (the red-flag screen
+    # "is any of these happening now?" comes last, before any non-emergency advice).
+    followups = [*vignette.followups, *SCREEN_ANSWERS]
     while followups and triage_level(replies) is None and outcome.level == "none" and asks_question(replies):
         replies = say(followups.pop(0), scripted=False)
     return outcome

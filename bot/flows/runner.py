@@ -172,10 +172,10 @@ def _snippet(texts: Sequence[str], phrase: Optional[str] = None, width: int = 70
 
 
 @lru_cache(maxsize=1)
-def question_texts() -> Dict[str, str]:
-    """What the bot says when it asks each `asks:` question (from domain/responses.yml)."""
+def question_texts() -> Dict[str, List[str]]:
+    """What the bot says when it asks each `asks:` question, every variant (from domain/responses.yml)."""
     responses = yaml.safe_load(DOMAIN_RESPONSES.read_text(encoding="utf-8"))["responses"]
-    return {name: normalise(responses[utter][0]["text"]) for name, utter in ASKS.items() if utter}
+    return {name: [normalise(v["text"]) for v in responses[utter]] for name, utter in ASKS.items() if utter}
 
 
 def describe_finding(finding: Finding) -> str:
@@ -200,7 +200,7 @@ def _judge_turn(expected: Turn, turn: TurnResult) -> None:
         turn.over = rank(turn.level) > rank(expected.levels[-1])
     if expected.asks:
         questions = question_texts()
-        asked = [name for name, text in questions.items() if text in normalise(said)]
+        asked = [name for name, texts in questions.items() if any(t in normalise(said) for t in texts)]
         if expected.asks == "nothing" and asked:
             turn.problems.append(f"turn {turn.number}: expected no question, the bot asked '{asked[0]}'")
         elif expected.asks != "nothing" and expected.asks not in asked:

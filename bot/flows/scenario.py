@@ -30,6 +30,7 @@ ASKS = {
     "tablets or pump": "utter_ask_route",
     "what happened": "utter_ask_situation",
     "anything else": "utter_ask_anything_else",
+    "emergency signs": "utter_ask_emergency_screen",
     "nothing": None,
 }
 ASSERTIONS = ("present", "negated", "hypothetical", "historical")

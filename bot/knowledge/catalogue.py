@@ -48,6 +48,9 @@ class NumberRule:
     The number must follow one of `after` (within a few filler words) or precede one of
     `before`, or (with `decimal`) be written with a decimal point; it must lie in
     [at_least, below) and not be followed by one of `not_before` (a unit such as "mg").
+    With `pressure`, the rule reads blood-pressure readings written "85/50" instead: the first
+    (systolic) number must lie in [at_least, below), and the pair must be a plausible reading
+    (systolic above diastolic, diastolic 20 to 140), so dates such as "10/12" never match.
     """
 
     at_least: float
@@ -56,12 +59,15 @@ class NumberRule:
     before: Tuple[str, ...] = ()
     not_before: Tuple[str, ...] = ()
     decimal: bool = False
+    pressure: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NumberRule:
-        _check_keys("number rule", data, {"at_least", "below"}, {"after", "before", "not_before", "decimal"})
-        if not data.get("after") and not data.get("before") and not data.get("decimal"):
-            raise CatalogueError("number rule: needs `after` or `before` words, or `decimal: true`")
+        _check_keys(
+            "number rule", data, {"at_least", "below"}, {"after", "before", "not_before", "decimal", "pressure"}
+        )
+        if not any(data.get(k) for k in ("after", "before", "decimal", "pressure")):
+            raise CatalogueError("number rule: needs `after` or `before` words, `decimal: true` or `pressure: true`")
         return cls(
             at_least=float(data["at_least"]),
             below=float(data["below"]),
@@ -69,6 +75,7 @@ class NumberRule:
             before=tuple(str(w).lower() for w in data.get("before", [])),
             not_before=tuple(str(w).lower() for w in data.get("not_before", [])),
             decimal=bool(data.get("decimal", False)),
+            pressure=bool(data.get("pressure", False)),
         )
 
     def accepts(self, value: float) -> bool:

@@ -20,6 +20,8 @@ LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 # Symptoms that win any overlap with another match (see `select_spans`).
 RED_FLAG_SEVERITIES = ("red_flag", "pump_red_flag")
 WILDCARD = "*"
+# Words a `*` never stands for: "seeing * things" must find "seeing weird things", not "see how things went".
+NOT_WILDCARD = ["how", "if", "whether", "why"]
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
 # Words allowed between a trigger and its number: "temp is about 38.9", "took like 15".
 FILLERS = {
@@ -41,6 +43,7 @@ FILLERS = {
     "around",
     "maybe",
     "over",
+    "rate",
     "nearly",
     "almost",
     "a",
@@ -105,7 +108,8 @@ class FindingMatcher:
 
     def _token(self, slot: object, attr: str) -> object:
         if slot == WILDCARD:
-            return [{"OP": "?"}, {"OP": "?"}]
+            word = {"OP": "?", "LOWER": {"NOT_IN": NOT_WILDCARD}}
+            return [word, dict(word)]
         if isinstance(slot, tuple):
             values = sorted({self._lemma(w) for w in slot} | set(slot)) if attr == "LEMMA" else list(slot)
             return {attr: {"IN": values}}
@@ -129,13 +133,21 @@ class FindingMatcher:
         """Spans for numbers the catalogue gives a meaning to (a high temperature, many tablets)."""
         spans: List[Span] = []
         for token in doc:
+            reading = _as_pressure(token.text)
+            if reading is not None:
+                spans += [
+                    Span(doc, token.i, token.i + 1, label=label, span_id=ident)
+                    for label, ident, rule in self._number_rules
+                    if rule.pressure and rule.accepts(reading[0])
+                ]
+                continue
             value = _as_number(token.text)
             if value is None:
                 continue
             after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
             trigger = _trigger_before(doc, token.i)
             for label, ident, rule in self._number_rules:
-                if not rule.accepts(value) or after in rule.not_before:
+                if rule.pressure or not rule.accepts(value) or after in rule.not_before:
                     continue
                 if trigger is not None and doc[trigger].lower_ in rule.after:
                     spans.append(Span(doc, trigger, token.i + 1, label=label, span_id=ident))
@@ -156,6 +168,18 @@ def _as_number(text: str) -> Optional[float]:
         return float(text.replace(",", "."))
     except ValueError:
         return None
+
+
+_PRESSURE = re.compile(r"^(\d{2,3})/(\d{2,3})$")
+
+
+def _as_pressure(text: str) -> Optional[Tuple[int, int]]:
+    """(systolic, diastolic) for a plausible blood-pressure reading such as "85/50", else None."""
+    found = _PRESSURE.match(text)
+    if not found:
+        return None
+    systolic, diastolic = int(found.group(1)), int(found.group(2))
+    return (systolic, diastolic) if 20 <= diastolic <= 140 and systolic > diastolic else None
 
 
 def _trigger_before(doc: Doc, i: int) -> Optional[int]:

@@ -5,6 +5,8 @@ from typing import Any, Dict, Iterable, List, Optional, Text
 from bot.types import Finding
 
 EXTRACTOR = "SymptomExtractor"
+# The learned red-flag layer's findings are ours too (bot/nlu/red_flag_classifier.py).
+EXTRACTORS = (EXTRACTOR, "RedFlagClassifier")
 KINDS = ("symptom", "route", "event")
 
 
@@ -16,7 +18,7 @@ def finding_to_entity(finding: Finding) -> Dict[Text, Any]:
         "start": finding["start"],
         "end": finding["end"],
         "role": finding["assertion"],
-        "confidence_entity": 1.0,
+        "confidence_entity": finding.get("score", 1.0),
         "experiencer": finding["experiencer"],
         "uncertain": finding["uncertain"],
         "text": finding["text"],
@@ -25,9 +27,9 @@ def finding_to_entity(finding: Finding) -> Dict[Text, Any]:
 
 def entity_to_finding(entity: Dict[Text, Any]) -> Optional[Finding]:
     """The finding behind one of our entities (None for other extractors' entities)."""
-    if entity.get("entity") not in KINDS or entity.get("extractor", EXTRACTOR) != EXTRACTOR:
+    if entity.get("entity") not in KINDS or entity.get("extractor", EXTRACTOR) not in EXTRACTORS:
         return None
-    return Finding(
+    finding = Finding(
         kind=entity["entity"],
         id=str(entity.get("value")),
         text=str(entity.get("text", "")),
@@ -37,8 +39,25 @@ def entity_to_finding(entity: Dict[Text, Any]) -> Optional[Finding]:
         uncertain=bool(entity.get("uncertain", False)),
         experiencer=str(entity.get("experiencer", "patient")),
     )
+    if entity.get("extractor") == EXTRACTORS[1]:
+        finding["score"] = float(entity.get("confidence_entity", 0.0))
+    return finding
 
 
 def findings_from_entities(entities: Iterable[Dict[Text, Any]]) -> List[Finding]:
     found = (entity_to_finding(e) for e in entities or [])
     return [f for f in found if f is not None]
+
+
+def findings_by_turn(events: Iterable[Dict[Text, Any]]) -> List[List[Finding]]:
+    """Findings of each user message since the last restart, oldest first (tracker events as dicts)."""
+    events = list(events)
+    start = 0
+    for i, event in enumerate(events):
+        if event.get("event") == "restart":
+            start = i + 1
+    return [
+        findings_from_entities((e.get("parse_data") or {}).get("entities") or [])
+        for e in events[start:]
+        if e.get("event") == "user"
+    ]

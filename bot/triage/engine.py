@@ -177,7 +177,42 @@ def overdose_signs(s: Situation, c: Catalogue) -> List[Reason]:
     ]
 
 
+@rule
+def emergency_screen_yes(s: Situation, c: Catalogue) -> List[Reason]:
+    """A yes to the red-flag screen ("is any of these happening now?") is an emergency."""
+    if s.screen != "yes":
+        return []
+    return [
+        _reason(
+            "emergency_screen",
+            "emergency",
+            "You said that one of the emergency signs is happening now (confusion, hallucinations, "
+            "a seizure, fever, trouble breathing, being hard to wake, thoughts of self-harm, or pump "
+            "withdrawal signs). Each of them needs emergency care now.",
+            [],
+            ["fda_oral_label", "itb_boxed_warning", "asam_2020"],
+        )
+    ]
+
+
 # ----------------------------------------------------------------------------- urgent
+
+
+@rule
+def emergency_screen_unsure(s: Situation, c: Catalogue) -> List[Reason]:
+    """Not sure whether an emergency sign is happening: at least urgent (when in doubt, the higher level)."""
+    if s.screen != "unsure":
+        return []
+    return [
+        _reason(
+            "emergency_screen_unsure",
+            "urgent",
+            "You were not sure whether one of the emergency signs is happening. Get advice today, and "
+            "call the emergency number at once if any of them appears.",
+            [],
+            ["clinical_policy_higher_level"],
+        )
+    ]
 
 
 @rule

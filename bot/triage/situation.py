@@ -24,6 +24,8 @@ class Situation:
     route: Optional[str] = None  # tablets | pump | unknown | None (not asked yet)
     negated: FrozenSet[str] = field(default=frozenset())
     reported_by_other: bool = False
+    # The answer to the red-flag screen: "yes", "no", "unsure", or None (not asked yet).
+    screen: Optional[str] = None
 
     @property
     def on_pump(self) -> bool:
@@ -38,6 +40,7 @@ def situation_from_turns(
     turns: Sequence[Iterable[Finding]],
     route_slot: Optional[str] = None,
     catalogue: Optional[Catalogue] = None,
+    screen: Optional[str] = None,
 ) -> Situation:
     """Fold the findings of each turn, oldest first, into one situation.
 
@@ -46,6 +49,7 @@ def situation_from_turns(
     - A later negation withdraws an earlier non-red-flag symptom ("actually no headache"),
       but a red flag once reported stays: the safe side of a correction is to keep it.
     - The route is the last one mentioned, else the form's slot ("unknown" if they could not say).
+    - `screen` is the answer to the red-flag screen (the form's `emergency_screen` slot).
     """
     catalogue = catalogue or load_catalogue()
     symptoms: List[str] = []
@@ -80,4 +84,5 @@ def situation_from_turns(
         route=route,
         negated=frozenset(negated - set(symptoms)),
         reported_by_other=by_other,
+        screen=screen,
     )

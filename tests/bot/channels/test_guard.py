@@ -15,9 +15,15 @@ class Domain:
     }
 
 
-async def run(text, handler, monkeypatch=None):
+class Agent:
+    """The parts of a loaded Rasa agent the guard uses: the domain only (no NLU, no store)."""
+
+    domain = Domain()
+
+
+async def run(text, handler, agent=None):
     out = CollectingOutputChannel()
-    await guard.deliver(handler, UserMessage(text, out, "someone"), Domain())
+    await guard.deliver(handler, UserMessage(text, out, "someone"), agent or Agent())
     return out.messages
 
 
@@ -69,6 +75,79 @@ async def test_too_long_is_refused_with_a_message_and_not_processed():
     messages = await run("x" * (guard.MAX_MESSAGE_CHARS + 1), record)
     assert seen == []
     assert messages[0]["text"] == f"Too long (max {guard.MAX_MESSAGE_CHARS})."
+
+
+def entity(symptom, role="present", extractor="SymptomExtractor"):
+    return {"entity": "symptom", "value": symptom, "role": role, "extractor": extractor, "start": 0, "end": 1}
+
+
+class ParsingAgent(Agent):
+    """An agent whose NLU finds what it is told to (the learned layer's finding, here)."""
+
+    def __init__(self, entities, store=None):
+        self.entities = entities
+        self.tracker_store = store
+        self.parsed = []
+
+    async def parse_message(self, text):
+        self.parsed.append(text)
+        return {"text": text, "entities": self.entities}
+
+
+async def test_the_loaded_models_nlu_decides_so_the_learned_layer_counts_too():
+    agent = ParsingAgent([entity("possible_red_flag", extractor="RedFlagClassifier")])
+    messages = await run("I have to think about every breath", silent, agent)
+    assert messages[0]["text"] == "EMERGENCY: call 911 now."
+    assert messages[1]["custom"]["triage"]["symptoms"] == ["possible_red_flag"]
+
+
+async def test_an_emergency_built_over_several_turns_is_answered_from_the_tracker():
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    earlier = UserUttered(
+        "my pump alarm went off",
+        parse_data={"entities": [{"entity": "event", "value": "pump_problem", "role": "present"}]},
+    )
+
+    class Store:
+        async def retrieve(self, sender_id):
+            return DialogueStateTracker.from_events(sender_id, [earlier])
+
+    agent = ParsingAgent([entity("itching")], Store())
+    messages = await run("now I'm itchy all over", silent, agent)
+    assert messages[1]["custom"]["triage"]["level"] == "emergency"
+    # The same message alone is not an emergency: without the store it is an apology.
+    assert "Sorry" in (await run("now I'm itchy all over", silent, ParsingAgent([entity("itching")])))[0]["text"]
+
+
+async def test_a_tracker_store_that_fails_still_leaves_the_message_judged():
+    class Broken:
+        async def retrieve(self, sender_id):
+            raise ConnectionError("database down")
+
+    messages = await run("seeing bugs", silent, ParsingAgent([entity("hallucinations")], Broken()))
+    assert messages[1]["custom"]["triage"]["level"] == "emergency"
+
+
+async def test_an_emergency_in_a_too_long_message_is_answered_before_the_refusal():
+    seen = []
+
+    async def record(message):
+        seen.append(message)
+
+    text = "I stopped my baclofen and I'm seeing bugs on the walls. " + "x" * guard.MAX_MESSAGE_CHARS
+    messages = await run(text, record)
+    assert seen == []  # never handled as a turn
+    assert messages[0]["text"] == "EMERGENCY: call 911 now."
+    assert messages[1]["custom"]["triage"]["level"] == "emergency"
+    assert messages[-1]["text"] == f"Too long (max {guard.MAX_MESSAGE_CHARS})."
+
+
+async def test_a_too_long_message_is_scanned_in_a_bounded_number_of_pieces():
+    agent = ParsingAgent([])
+    await run("y" * guard.MAX_MESSAGE_CHARS * (guard.MAX_SCANNED_PIECES + 5), answering, agent)
+    assert len(agent.parsed) == guard.MAX_SCANNED_PIECES
 
 
 async def test_without_a_domain_the_built_in_texts_are_used():

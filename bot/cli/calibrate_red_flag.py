@@ -1,0 +1,132 @@
+"""Choose the learned red-flag layer's threshold on the development part, at a stated false-positive rate.
+
+    python -m bot.cli.calibrate_red_flag [--false-positive-rate 0.10] [--write]
+
+Every training text (the knowledge file's examples and the development statements) gets an
+out-of-fold score: 5-fold cross-validation, each text scored by a model that never saw it, the
+way a message is scored (best sentence, negated/hypothetical/historical findings masked out).
+The threshold is the lowest one at which at most the stated share of the development part's
+non-emergency statements would fire. The frozen part of the corpus is never read here.
+With `--write` the threshold and the figures behind it go to bot/knowledge/red_flag_layer.yml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import subprocess
+from dataclasses import dataclass
+from importlib import resources
+from typing import List, Optional, Sequence
+
+from sklearn.model_selection import StratifiedKFold
+from spacy.tokens import Doc
+
+from bot.nlp.pipeline import build_pipeline
+from bot.nlp.red_flag_model import SETTINGS_FILE, Example, RedFlagModel, masked_text, training_examples
+from bot.paths import PROJECT_ROOT
+
+FOLDS = 5
+DEFAULT_FALSE_POSITIVE_RATE = 0.10
+
+
+@dataclass(frozen=True)
+class Calibration:
+    threshold: float
+    false_positive_target: float
+    dev_negatives: int
+    dev_positives: int
+    dev_false_positive_rate: float
+    dev_recall: float
+    examples_recall: float
+
+
+def out_of_fold_scores(examples: Sequence[Example], docs: Sequence[Doc]) -> List[float]:
+    """Each example's score from a model fitted on the other folds (deterministic split)."""
+    labels = [int(e.red_flag) for e in examples]
+    texts = [masked_text(d) or e.text for e, d in zip(examples, docs, strict=False)]
+    scores = [0.0] * len(examples)
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=13)
+    for train, test in folds.split(texts, labels):
+        model = RedFlagModel.fit([texts[i] for i in train], [bool(labels[i]) for i in train])
+        for i in test:
+            scores[i] = model.best(docs[i])[0]
+    return scores
+
+
+def choose_threshold(negative_scores: Sequence[float], rate: float) -> float:
+    """The lowest threshold (3 decimals) at which at most `rate` of the negatives score at or above it."""
+    ranked = sorted(negative_scores, reverse=True)
+    allowed = math.floor(rate * len(ranked))
+    if allowed >= len(ranked):
+        return 0.5
+    # Just above the highest negative that must not fire.
+    return min(0.999, math.floor(ranked[allowed] * 1000) / 1000 + 0.001)
+
+
+def calibrate(rate: float = DEFAULT_FALSE_POSITIVE_RATE) -> Calibration:
+    examples = training_examples()
+    nlp = build_pipeline()
+    docs = [nlp(e.text.lower()) for e in examples]
+    scores = out_of_fold_scores(examples, docs)
+    dev = [(e, s) for e, s in zip(examples, scores, strict=False) if e.origin == "dev"]
+    # Without a development part yet, the knowledge file's negatives stand in for it.
+    pool = dev or list(zip(examples, scores, strict=False))
+    negatives = [s for e, s in pool if not e.red_flag]
+    positives = [s for e, s in pool if e.red_flag]
+    threshold = choose_threshold(negatives, rate)
+    own = [s for e, s in zip(examples, scores, strict=False) if e.origin == "examples" and e.red_flag]
+    return Calibration(
+        threshold=threshold,
+        false_positive_target=rate,
+        dev_negatives=len(negatives),
+        dev_positives=len(positives),
+        dev_false_positive_rate=sum(s >= threshold for s in negatives) / max(len(negatives), 1),
+        dev_recall=sum(s >= threshold for s in positives) / max(len(positives), 1),
+        examples_recall=sum(s >= threshold for s in own) / max(len(own), 1),
+    )
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def render(c: Calibration) -> str:
+    return (
+        "# The learned red-flag layer's threshold. Written by `python -m bot.cli.calibrate_red_flag --write`;\n"
+        "# do not edit by hand. Chosen on out-of-fold scores of the development part of the real-language\n"
+        "# corpus (data/real_language/dev.yml): the lowest threshold at which at most\n"
+        "# `false_positive_target` of its non-emergency statements fire. The frozen part is never used.\n"
+        f"threshold: {c.threshold}\n"
+        f"false_positive_target: {c.false_positive_target}\n"
+        "out_of_fold:\n"
+        f"  dev_non_emergency: {c.dev_negatives}\n"
+        f"  dev_emergency: {c.dev_positives}\n"
+        f"  dev_false_positive_rate: {c.dev_false_positive_rate:.3f}\n"
+        f"  dev_recall: {c.dev_recall:.3f}\n"
+        f"  examples_recall: {c.examples_recall:.3f}\n"
+        f"calibrated: {{date: '{datetime.date.today().isoformat()}', commit: '{_commit()}'}}\n"
+    )
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--false-positive-rate", type=float, default=DEFAULT_FALSE_POSITIVE_RATE)
+    parser.add_argument("--write", action="store_true", help=f"write bot/knowledge/{SETTINGS_FILE}")
+    args = parser.parse_args(argv)
+    text = render(calibrate(args.false_positive_rate))
+    print(text)
+    if args.write:
+        path = resources.files("bot.knowledge").joinpath(SETTINGS_FILE)
+        with resources.as_file(path) as target:
+            target.write_text(text, encoding="utf-8")
+        print(f"written to bot/knowledge/{SETTINGS_FILE}")
+
+
+if __name__ == "__main__":
+    main()
