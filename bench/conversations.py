@@ -1,8 +1,8 @@
 """The scripted conversations: ours (withdrawal self-assessment) and stock Rasa's moodbot.
 
 Both bots get two conversations of five turns each, run in rotation, so the load has the same
-shape. Ours go through the whole dialogue: symptoms, the form's questions (route, what happened,
-anything else), a question answered by the action server, the assessment at the end; the second
+shape. Ours go through the whole dialogue: symptoms, the form's questions (route, anything else, the
+red-flag screen), a question answered by the action server, the assessment at the end; the second
 one has a red flag in its third turn (emergency in that same turn). `expect` checks that the bot
 really went down that path (a mismatch is reported as `unexpected`, never silently passed).
 """
@@ -15,11 +15,11 @@ from bench.load import Conversation, Turn
 
 OURS: List[Conversation] = [
     [
-        Turn("hi", expect="own words"),
         Turn("i ran out of baclofen two days ago and my legs are really stiff", expect="tablets"),
         Turn("tablets", expect="anything else"),
         Turn("is baclofen addictive?", expect="baclofen"),
-        Turn("no that's all", expect="triage=urgent"),
+        Turn("no that's all", expect="happening now"),
+        Turn("no, none of these", expect="triage=urgent"),
     ],
     [
         Turn("hello", expect="own words"),

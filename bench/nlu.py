@@ -1,7 +1,10 @@
-"""The symptom extractor alone: build_pipeline + extract_findings, message by message.
+"""Our NLU alone: the symptom extractor (build_pipeline + extract_findings) and the learned
+red-flag layer (masking + scoring every sentence), message by message.
 
-This is the part of each turn that is ours and not Rasa's (SpacyNLP runs it, SymptomExtractor
-and RedFlagRouter read its findings), so its rate says how much of a turn it can explain.
+These are the parts of each turn that are ours and not Rasa's (SpacyNLP runs the pipeline,
+SymptomExtractor and RedFlagRouter read its findings, RedFlagClassifier scores the sentences),
+so their times say how much of a turn they can explain. The learned layer is timed on its own
+(the same Doc, scored as the Rasa component scores it), so its cost per turn is read directly.
 Messages are processed one at a time, as Rasa does, not with `nlp.pipe` batching. The texts are
 the turns of the vignette sets (people's own wordings, a few hundred), plus the bench's own
 conversations.
@@ -31,6 +34,8 @@ class NluFigures:
     p50_ms: Optional[float]
     p95_ms: Optional[float]
     findings: int
+    learned_p50_ms: Optional[float] = None
+    learned_p95_ms: Optional[float] = None
 
 
 def messages() -> List[str]:
@@ -48,6 +53,7 @@ def run(rounds: int, warmup: int = 50) -> NluFigures:
     """Build the pipeline (timed), warm it up, then time `rounds` passes over every message."""
     from bot.nlp import extract_findings
     from bot.nlp.pipeline import build_pipeline
+    from bot.nlp.red_flag_model import RedFlagModel, doc_masker, training_examples
 
     texts = messages()
     start = time.perf_counter()
@@ -64,6 +70,14 @@ def run(rounds: int, warmup: int = 50) -> NluFigures:
             found += len(extract_findings(nlp(text.lower())))
             latencies.append((time.perf_counter() - t0) * 1000)
     total = time.perf_counter() - start
+    model = RedFlagModel.fit_examples(training_examples(), doc_masker(nlp))  # as `rasa train` fits it
+    docs = [nlp(text.lower()) for text in texts]
+    learned: List[float] = []
+    for _ in range(rounds):
+        for doc in docs:
+            t0 = time.perf_counter()
+            model.best(doc)
+            learned.append((time.perf_counter() - t0) * 1000)
     return NluFigures(
         messages=len(texts),
         rounds=rounds,
@@ -72,4 +86,6 @@ def run(rounds: int, warmup: int = 50) -> NluFigures:
         p50_ms=percentile(latencies, 50),
         p95_ms=percentile(latencies, 95),
         findings=found // max(rounds, 1),
+        learned_p50_ms=percentile(learned, 50),
+        learned_p95_ms=percentile(learned, 95),
     )

@@ -149,7 +149,9 @@ def nlu_line(figures: NluFigures) -> str:
     return (
         f"ours nlu_extractor messages_per_s={figures.messages_per_s:.0f} p50_ms={num(figures.p50_ms, 2)} "
         f"p95_ms={num(figures.p95_ms, 2)} messages={figures.messages} rounds={figures.rounds} "
-        f"findings_per_round={figures.findings} build_pipeline_s={figures.build_s:.2f}"
+        f"findings_per_round={figures.findings} build_pipeline_s={figures.build_s:.2f}\n"
+        f"ours nlu_learned_red_flag_layer p50_ms={num(figures.learned_p50_ms, 2)} "
+        f"p95_ms={num(figures.learned_p95_ms, 2)}"
     )
 
 
@@ -307,6 +309,7 @@ def markdown(
     )
     if nlu is not None:
         rows.append(("symptom extractor alone (messages/s)", f"{nlu.messages_per_s:.0f}", "n/a", ""))
+        rows.append(("learned red-flag layer alone, p95 per message (ms)", num(nlu.learned_p95_ms, 2), "n/a", ""))
     lines = [
         f"Machine: {machine.cpu}, nproc={machine.nproc}, {machine.mem_gb:.0f} GB RAM; Python {machine.python}, "
         f"Rasa {machine.rasa}; `python -m bench{' --quick' if mode == 'quick' else ''}`, "

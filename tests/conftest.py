@@ -25,3 +25,11 @@ def findings(nlp: Language) -> Callable[[str], List[Finding]]:
 def pairs(findings: Callable[[str], List[Finding]]) -> Callable[[str], List[Tuple[str, str]]]:
     """(id, assertion) for each finding of a text."""
     return lambda text: [(f["id"], f["assertion"]) for f in findings(text)]
+
+
+@pytest.fixture(scope="session")
+def red_flag_model(nlp: Language):
+    """The learned red-flag layer fitted as `rasa train` fits it (a few seconds, once per session)."""
+    from bot.nlp.red_flag_model import RedFlagModel, doc_masker, training_examples
+
+    return RedFlagModel.fit_examples(training_examples(), doc_masker(nlp))

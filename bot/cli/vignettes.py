@@ -5,7 +5,7 @@
 Prints emergency sensitivity, under-triage, over-triage and accuracy, and every vignette that
 was not accepted. Exit code 1 when any vignette was under-triaged (the worst defect), or when an
 emergency was given only after the follow-up answers instead of in the scripted turns.
-Format of the files: ../shared/vignettes/README.md.
+Format of the files: docs/vignette-format.md.
 """
 
 from __future__ import annotations

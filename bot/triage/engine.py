@@ -2,7 +2,7 @@
 
 Every rule is a pure function of the situation and the catalogue. Each one that fires gives a
 reason (which rule, which symptoms, which sources); the level is the highest among them. The
-policy follows shared/clinical/baclofen.md; where it is silent the rules take the higher level
+policy follows docs/clinical/policy.md; where it is silent the rules take the higher level
 and say so in the reason.
 """
 

@@ -49,3 +49,29 @@ async def test_an_answer_that_makes_an_emergency_gets_it_in_that_turn(form, make
     events = await form.run(dispatcher, tracker, {"forms": {"assessment_form": {"required_slots": ["route"]}}})
     assert dispatcher.messages[0]["response"] == "utter_level_emergency"
     assert {"event": "slot", "name": "route", "value": "unknown", "timestamp": None} in events
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("yes, one of these is happening", "affirm", "yes"),
+        ("no, none of these", "deny", "no"),
+        ("not sure", "unsure", "unsure"),
+        ("kind of", "nlu_fallback_like", "unsure"),  # a hedge is not a no
+        ("my hands shake a bit", "report_symptoms", "no"),  # more symptoms, none of them a red flag
+    ],
+)
+async def test_the_red_flag_screen(form, make_tracker, dispatcher, text, intent, expected):
+    tracker = make_tracker([text], intent=intent, slots={"requested_slot": "emergency_screen"})
+    assert await form.extract_emergency_screen(dispatcher, tracker, {}) == {"emergency_screen": expected}
+
+
+@pytest.mark.parametrize("intent", ["red_flag", "ask_withdrawal", "restart"])
+async def test_a_red_flag_or_a_question_is_not_an_answer_to_the_screen(form, make_tracker, dispatcher, intent):
+    tracker = make_tracker(["now he is seeing things"], intent=intent, slots={"requested_slot": "emergency_screen"})
+    assert await form.extract_emergency_screen(dispatcher, tracker, {}) == {}
+
+
+async def test_the_screen_is_only_read_when_it_was_asked(form, make_tracker, dispatcher):
+    tracker = make_tracker(["yes"], intent="affirm", slots={"requested_slot": "anything_else"})
+    assert await form.extract_emergency_screen(dispatcher, tracker, {}) == {}

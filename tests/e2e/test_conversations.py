@@ -26,6 +26,9 @@ def test_full_assessment_asks_only_what_it_needs(chat):
     replies = chat("tablets")
     assert "anything else" in texts(replies)[-1].lower()
     replies = chat("no that's all")
+    assert "is any of these happening now" in texts(replies)[-1].lower() and level(replies) is None
+    assert [b["title"] for b in replies[-1]["buttons"]] == ["Yes, one of these", "No, none of these"]
+    replies = chat("no, none of these")
     assert level(replies) == "urgent"
     assert replies[0]["text"].startswith("URGENT")
     assert any("not a diagnosis" in t for t in texts(replies))
@@ -66,7 +69,7 @@ def test_leaving_in_the_middle_of_the_assessment_still_gives_it(chat):
 def test_a_correction_of_the_route_is_used(chat):
     chat("i missed my baclofen and i'm itchy")
     chat("tablets")
-    replies = chat("actually it's a pump") + chat("no that's all")
+    replies = chat("actually it's a pump") + chat("no that's all") + chat("no, none of these")
     (triage,) = [r["custom"]["triage"] for r in replies if "triage" in (r.get("custom") or {})]
     assert triage["level"] in ("urgent", "emergency")
     assert any("pump" in reason["text"] for reason in triage["reasons"])
@@ -75,8 +78,8 @@ def test_a_correction_of_the_route_is_used(chat):
 def test_negation_is_respected(chat):
     chat("i'm tapering with my doctor, no fever, no hallucinations, just tired")
     chat("tablets")
-    replies = chat("that's all")
-    assert level(replies) == "routine"
+    chat("that's all")
+    assert level(chat("no")) == "routine"
 
 
 def test_start_again_forgets_everything(chat):
@@ -84,7 +87,8 @@ def test_start_again_forgets_everything(chat):
     chat("start again")
     chat("i'm cutting down with my gp and sleeping badly")
     chat("tablets")
-    assert level(chat("no")) == "routine"
+    chat("no")
+    assert level(chat("no")) == "routine", "the screen is asked again after a restart"
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def test_the_starter_library_passes(bot_url, tmp_path):
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == (str(total), "0", "0")
     html = report.read_text(encoding="utf-8")
     assert "Every scenario passed." in html
-    assert "Every red flag (9) is covered." in html
+    assert "Every red flag (11) is covered." in html
     assert "symptom: confusion (present, someone else)" in html  # what the bot understood, with its context
 
 
@@ -63,7 +63,7 @@ def test_scenarios_built_to_fail_fail_and_say_why(failing_run):
         return found.get("type"), found.get("message")
 
     kind, message = failure("Wrong level (a side effect")
-    assert kind == "under-triage" and "expected emergency in turn 3, turn 3 gave routine" in message
+    assert kind == "under-triage" and "expected emergency in turn 4, turn 4 gave routine" in message
     kind, message = failure("Wrong level the other way")
     assert kind == "over-triage" and "expected routine, the bot gave emergency (turn 1)" in message
     kind, message = failure("Missing phrase")

@@ -59,8 +59,16 @@ def test_corpus_over_rest(bot_url, bystander):
 
 
 def test_too_long_is_refused_with_a_message_not_truncated(bot_url):
-    (reply,) = post(bot_url, {"sender": "long", "message": "seeing bugs " * 500}).json()
+    (reply,) = post(bot_url, {"sender": "long", "message": "lorem ipsum " * 500}).json()
     assert "too long" in reply["text"]
+
+
+def test_too_long_with_a_red_flag_gets_the_emergency_advice_first_then_the_refusal(bot_url):
+    text = "I stopped my baclofen and I'm seeing bugs on the walls. " + "and it's been a long week " * 100
+    replies = post(bot_url, {"sender": "long-red-flag", "message": text}).json()
+    assert replies[0]["text"].startswith("EMERGENCY: call 911")
+    assert replies[1]["custom"]["triage"]["level"] == "emergency"
+    assert "too long" in replies[-1]["text"]
 
 
 def test_slash_syntax_cannot_skip_the_triage(bot_url):
@@ -123,7 +131,8 @@ def test_corpus_over_socketio(bot_url, web_port):
 
 
 def test_the_server_still_works_and_the_bystander_is_unaffected(bot_url, bystander):
-    replies = post(bot_url, {"sender": bystander, "message": "no that's all"}).json()
+    post(bot_url, {"sender": bystander, "message": "no that's all"})
+    replies = post(bot_url, {"sender": bystander, "message": "no, none of these"}).json()
     triage = next(r["custom"]["triage"] for r in replies if "triage" in (r.get("custom") or {}))
     assert triage["level"] == "urgent" and triage["symptoms"] == ["tremor"]
     print(f"\nfuzz inputs run: REST {COUNT['rest']}, socket.io {COUNT['socketio']}")

@@ -44,8 +44,14 @@ def test_action_server_down_then_back(servers):
     assert texts(replies)[0].startswith("EMERGENCY: call 911")
     triage = next(r["custom"]["triage"] for r in replies if "custom" in r)
     assert triage["level"] == "emergency" and triage["fallback"] is True
+    # the conversation so far is an emergency: a later silent turn repeats the advice
+    assert texts(servers.say(person, "tablets"))[0].startswith("EMERGENCY: call 911")
+    # an emergency that only appears across turns is judged from the stored conversation
+    servers.say("resilience-pump", "my pump alarm went off an hour ago")
+    replies = servers.say("resilience-pump", "and now I'm itchy all over")
+    assert texts(replies)[0].startswith("EMERGENCY: call 911")
     # anything else gets an apology that says what to do
-    (apology,) = texts(servers.say(person, "tablets"))
+    (apology,) = texts(servers.say("resilience-3", "my legs are a bit stiff"))
     assert "try again" in apology and "call 911" in apology
 
     servers.start_actions()
@@ -72,7 +78,8 @@ def test_a_conversation_survives_a_restart_of_the_rasa_server(tmp_path):
         servers.start_rasa()
 
         # the form goes on where it was, and the earlier symptoms and answers are still there
-        replies = servers.say(person, "no that's all")
+        assert "is any of these happening now" in texts(servers.say(person, "no that's all"))[-1].lower()
+        replies = servers.say(person, "no, none of these")
         triage = next(r["custom"]["triage"] for r in replies if "custom" in r)
         assert triage["level"] == "urgent"
         assert triage["symptoms"] == ["tremor"]

@@ -26,6 +26,7 @@ TURNS = [
     "tablets",
     "is baclofen addictive?",
     "no that's all",
+    "no, none of these",
 ]
 
 

@@ -156,27 +156,45 @@ def test_a_red_flag_report_gets_the_emergency_advice_first_in_plain_text(telegra
     assert any("not a diagnosis" in t for t in texts)
 
 
+def press(telegram: TelegramBot, chat: int, question: Dict[str, Any], data: str) -> List[str]:
+    """Press the inline button `data` under `question`; the texts the bot sent in answer."""
+    before = len(telegram.fake.texts(chat))
+    update = {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": f"cb-{chat}-{before}",
+            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
+            "chat_instance": "1",
+            "data": data,
+            "message": {"message_id": 1, "date": 0, "chat": {"id": chat, "type": "private"}, "text": question["text"]},
+        },
+    }
+    assert telegram.post(update).status_code == 200
+    answered = [c.payload for c in telegram.fake.calls("answerCallbackQuery")]
+    assert {"callback_query_id": f"cb-{chat}-{before}"} in answered
+    return telegram.fake.texts(chat)[before:]
+
+
 def test_a_button_press_works(telegram):
     chat = new_chat()
     say(telegram)(chat, "i ran out of baclofen on friday and my legs are stiff")
     question = telegram.fake.calls("sendMessage", chat)[-1].payload
     keyboard = question["reply_markup"]["inline_keyboard"]
     assert [row[0]["callback_data"] for row in keyboard] == ["tablets", "pump", "I don't know"]
-    before = len(telegram.fake.texts(chat))
-    press = {
-        "update_id": next(_update_ids),
-        "callback_query": {
-            "id": f"cb-{chat}",
-            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
-            "chat_instance": "1",
-            "data": keyboard[0][0]["callback_data"],
-            "message": {"message_id": 1, "date": 0, "chat": {"id": chat, "type": "private"}, "text": question["text"]},
-        },
-    }
-    assert telegram.post(press).status_code == 200
-    answered = [c.payload for c in telegram.fake.calls("answerCallbackQuery")]
-    assert {"callback_query_id": f"cb-{chat}"} in answered
-    assert "anything else" in telegram.fake.texts(chat)[before:][-1].lower()
+    assert "anything else" in press(telegram, chat, question, keyboard[0][0]["callback_data"])[-1].lower()
+
+
+def test_the_red_flag_screen_is_asked_with_buttons_and_a_yes_is_an_emergency(telegram):
+    chat = new_chat()
+    say(telegram)(chat, "i ran out of baclofen on friday and my legs are stiff")
+    say(telegram)(chat, "tablets")
+    texts = say(telegram)(chat, "that's all")
+    assert "Is any of these happening now" in texts[-1]
+    question = telegram.fake.calls("sendMessage", chat)[-1].payload
+    buttons = [row[0]["text"] for row in question["reply_markup"]["inline_keyboard"]]
+    assert buttons == ["Yes, one of these", "No, none of these"]
+    yes = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert press(telegram, chat, question, yes)[0].startswith("EMERGENCY: call 911 now")
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret"])

@@ -65,9 +65,26 @@ def test_quick_replies_are_buttons_and_a_reload_keeps_the_conversation(page):
     # the messages are still on screen, and the bot still knows the conversation
     assert page.get_by_text("Is there anything else you have noticed?").count() >= 1
     send(page, "no that's all")
+    none = page.get_by_role("button", name="No, none of these")
+    none.wait_for(timeout=15000)  # the red-flag screen comes before any advice that is not an emergency
+    none.click()
     page.get_by_test_id("urgent-notice").wait_for(state="visible", timeout=15000)
     page.get_by_text("URGENT: contact the prescriber").wait_for()
     page.screenshot(path=str(SHOTS / "web-conversation.png"), full_page=True)
+
+
+def test_a_yes_to_the_red_flag_screen_shows_the_emergency_banner_at_once(page):
+    send(page, "I'm cutting down my baclofen with my doctor and sleeping badly")
+    page.get_by_role("button", name="Tablets or liquid").wait_for(timeout=15000)
+    page.get_by_role("button", name="Tablets or liquid").click()
+    page.get_by_text("Is there anything else you have noticed?").wait_for(timeout=15000)
+    send(page, "that's all")
+    yes = page.get_by_role("button", name="Yes, one of these")
+    yes.wait_for(timeout=15000)
+    assert page.get_by_test_id("emergency-banner").is_hidden()
+    yes.click()
+    page.get_by_test_id("emergency-banner").wait_for(state="visible", timeout=15000)
+    page.get_by_text("You said that one of the emergency signs is happening now").wait_for()
 
 
 def test_html_from_the_user_is_shown_as_text_not_run(page):

@@ -9,7 +9,7 @@ from bot.knowledge._files import read_yaml
 from bot.knowledge.answers import load_answers
 from bot.knowledge.catalogue import Catalogue, CatalogueError
 
-# The red flags DEVELOPERS.md and shared/clinical/baclofen.md require (besides combinations).
+# The red flags DEVELOPERS.md and docs/clinical/policy.md require (besides combinations).
 REQUIRED_RED_FLAGS = {
     "hallucinations",
     "seizure",

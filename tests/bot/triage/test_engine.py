@@ -117,3 +117,24 @@ class TestSituationFromTurns:
 
     def test_the_slot_is_used_when_no_route_was_named(self):
         assert situation_from_turns([[f("symptom", "tremor")]], route_slot="unknown").route == "unknown"
+
+
+@pytest.mark.parametrize(
+    "screen, symptoms, level, rule",
+    [
+        ("yes", [], "emergency", "emergency_screen"),
+        ("yes", ["insomnia"], "emergency", "emergency_screen"),
+        ("unsure", ["dizziness"], "urgent", "emergency_screen_unsure"),
+        ("no", ["dizziness"], "routine", "symptoms_routine"),
+        (None, [], "self_care", "no_symptoms"),
+    ],
+)
+def test_the_red_flag_screen_answer(screen, symptoms, level, rule):
+    situation = Situation(symptoms=frozenset(symptoms), route="tablets", screen=screen)
+    result = assess(situation)
+    assert result.level == level
+    assert rule in [r["rule"] for r in result.reasons]
+
+
+def test_a_screen_answer_reaches_the_situation():
+    assert situation_from_turns([[]], screen="yes").screen == "yes"

@@ -1,0 +1,120 @@
+"""The learned red-flag layer: what it learns from, what it masks, what it scores."""
+
+import pytest
+
+from bot.corpus import FROZEN_FILE, load_statements
+from bot.nlp.red_flag_model import (
+    MIN_WORDS,
+    ExamplesError,
+    catalogue_examples,
+    load_examples,
+    load_settings,
+    masked_text,
+    nlu_examples,
+    scored_parts,
+    training_examples,
+)
+from bot.nlu.red_flag_classifier import learned_finding
+
+
+def test_the_shipped_examples_load_and_cover_every_red_flag_category():
+    examples = load_examples()
+    categories = {e.category for e in examples if e.red_flag}
+    assert {"hallucinations", "seizure", "confusion", "breathing", "suicidal", "pump_withdrawal"} <= categories
+    assert sum(not e.red_flag for e in examples) >= 100
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"version": 1, "positive": {"not_a_category": ["x"]}, "negative": []},
+        {"version": 1, "positive": {}, "negative": [False]},  # YAML's unquoted "no"
+        {"version": 1, "positive": {}},
+        {"version": 1, "positive": {}, "negative": [], "extra": 1},
+    ],
+)
+def test_a_bad_examples_file_is_refused(data):
+    with pytest.raises(ExamplesError):
+        load_examples(data)
+
+
+@pytest.mark.parametrize("data", [{"threshold": 1.5, "false_positive_target": 0.1}, {"threshold": 0.5}])
+def test_a_bad_threshold_file_is_refused(data):
+    with pytest.raises(ExamplesError):
+        load_settings(data)
+
+
+def test_the_shipped_threshold_file_loads():
+    settings = load_settings()
+    assert 0 < settings.threshold < 1 and 0 < settings.false_positive_target < 0.5
+
+
+def test_it_never_learns_from_the_frozen_part_of_the_corpus():
+    frozen = {s.text.strip() for s in load_statements(FROZEN_FILE)}
+    assert frozen and not frozen & {e.text for e in training_examples()}
+
+
+def test_the_catalogue_gives_red_flags_as_positives_and_other_symptoms_as_negatives():
+    examples = {e.text: e.red_flag for e in catalogue_examples()}
+    assert examples["hearing voices"] is True and examples["constipation"] is False
+    assert examples["see bugs"] is True  # "(see|seeing|saw|seen) (bugs|...)" spelled with its first choices
+
+
+def test_symptom_reports_are_never_negatives():
+    texts = {e.text for e in nlu_examples()}
+    assert "i don't know" in texts or "I don't know" in texts
+    assert not any("seeing things" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("no hallucinations, just tired", "hallucinations"),
+        ("I'm scared I might have a seizure", "seizure"),
+        ("years ago I had a fit when I stopped", "fit"),
+        ("no fits, not seeing anything weird, just stiff", "seeing anything weird"),
+    ],
+)
+def test_what_is_not_happening_now_is_masked(nlp, text, gone):
+    assert gone not in masked_text(nlp(text.lower()))
+
+
+def test_present_words_are_kept(nlp):
+    assert "think about every breath" in masked_text(nlp("no fever but i have to think about every breath"))
+
+
+def test_short_parts_and_questions_are_not_scored(nlp):
+    assert scored_parts(nlp("not sure")) == []
+    assert scored_parts(nlp("would hallucinations or fits be a thing?")) == []
+    parts = scored_parts(nlp("i feel strange. my heart is doing odd things and i keep blacking out."))
+    assert len(parts) == 3 and all(len(p.text.split()) >= MIN_WORDS for p in parts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't know",
+        "not sure",
+        "no, none of these",
+        "tablets",
+        "no fever, no confusion, no hallucinations, just tired",
+        "I'm worried I might get hallucinations when I stop",
+        "what are the signs of an overdose?",
+        "years ago I had a seizure when I stopped too fast",
+    ],
+)
+def test_negated_hypothetical_historical_and_answers_never_fire(nlp, red_flag_model, text):
+    assert learned_finding(red_flag_model, nlp(text.lower()), load_settings().threshold) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I stopped the baclofen and now I have to think about every breath",
+        "there are people in my room talking about me but my wife says nobody is there",
+    ],
+)
+def test_red_flags_in_words_the_catalogue_does_not_list_fire(nlp, red_flag_model, text):
+    finding = learned_finding(red_flag_model, nlp(text.lower()), load_settings().threshold)
+    assert finding is not None and finding["id"] == "possible_red_flag" and finding["assertion"] == "present"
+    assert load_settings().threshold <= finding["score"] <= 1
