@@ -30,7 +30,5 @@ def test_the_projects_own_set_is_large_and_varied():
     vignettes = yaml.safe_load((VIGNETTES / "baclofen.yml").read_text())["vignettes"]
     assert len(vignettes) >= 80
     assert len({tuple(v["turns"]) for v in vignettes}) == len(vignettes)
-    sample = {
-        t for v in yaml.safe_load(SAMPLE.read_text())["vignettes"] for t in v["turns"]
-    }
+    sample = {t for v in yaml.safe_load(SAMPLE.read_text())["vignettes"] for t in v["turns"]}
     assert not sample & {t for v in vignettes for t in v["turns"] if len(t) > 10}
