@@ -84,15 +84,19 @@ $(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE) $(wildcard 
 validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
 	$(RASA) data validate --domain domain --quiet --fail-on-warnings --max-history 5
 
+# If one part fails to start or stops, every part is stopped (never a chat page without a bot).
 run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'exit 130' INT TERM; trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
 	SANIC_HOST=$(ACTIONS_HOST) SANIC_KEEP_ALIVE_TIMEOUT=60 $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
 	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) \
 		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN") --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
-	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180; \
-	wait
+	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180 & health=$$!; \
+	wait -n -p ended; status=$$?; \
+	if [ "$$ended" != "$$health" ] || [ $$status -ne 0 ]; then \
+		echo "The bot did not start (see above): stopping every part."; exit 1; fi; \
+	wait -n; echo "A part of the bot stopped (see above): stopping every part."; exit 1
 
 lint: $(VENV)/.installed ## ruff
 	$(VENV)/bin/ruff check bot actions tests

@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -105,18 +106,24 @@ def database_url(admin_url: str, name: str) -> str:
 
 @contextmanager
 def scratch_database(admin_url: str = ADMIN_URL) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one run, dropped afterwards."""
+    """A new, empty PostgreSQL database for one run, dropped afterwards.
+
+    Its name carries its creation time, so databases left by a run that was killed are dropped
+    once they are an hour old, never one that another run (or test) is still using.
+    """
     import sqlalchemy as sa
 
-    name = f"{SCRATCH_PREFIX}{uuid.uuid4().hex[:10]}"
+    now = int(time.time())
+    name = f"{SCRATCH_PREFIX}{now}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        # Databases left by a run that was killed before it could drop them.
         left = connection.execute(
             sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": SCRATCH_PREFIX + "%"}
         )
         for (old,) in left.fetchall():
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)'))
+            born = old[len(SCRATCH_PREFIX) :].split("_", 1)[0]
+            if not born.isdigit() or now - int(born) > 3600:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)'))
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
         yield database_url(admin_url, name)

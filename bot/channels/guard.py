@@ -4,13 +4,18 @@ Rasa 3.6 answers nothing at all when the action server is down or an action fail
 processor logs the error and the person gets an empty reply. For this bot that could swallow an
 emergency. So each channel hands its messages to `deliver`, which
 
+- answers a message that is not valid text (a lone surrogate) with "could not read that";
 - refuses messages above MAX_MESSAGE_CHARS with a message (never truncates in silence), after
   scanning them for an emergency, which is answered first;
 - strips a leading "/" so typed text can never use Rasa's `/intent{"slot": ...}` shortcut to
   pick an intent, set a slot or skip the triage ("/restart" becomes "restart", understood as text);
-- counts what the bot sent; when a turn produced nothing (or raised), it answers from the Rasa
-  process itself: the emergency advice if the conversation so far is an emergency, otherwise an
-  apology that says to try again or to call the emergency number if it is urgent.
+- holds what the bot says until the turn is over; when a turn produced nothing, raised or took
+  longer than TURN_TIMEOUT_SECONDS, it answers from the Rasa process itself: the emergency advice
+  if the conversation so far is an emergency, otherwise an apology that says to try again or to
+  call the emergency number if it is urgent;
+- when the conversation database failed during the turn (bot/stores/trouble.py), the reply Rasa
+  computed (maybe on a conversation started afresh) is not sent: the person gets the emergency
+  advice if the message is one, and "your last message was not saved, send it again".
 
 "Is it an emergency" is decided without the action server but with everything else the bot
 has: the loaded model's NLU (lexicon, ConText and the learned red-flag layer, through
@@ -19,11 +24,14 @@ triage engine as the actions. Without a loaded agent (unit tests, a model that f
 the project's spaCy pipeline reads the message alone.
 
 The texts are the domain's responses (`utter_level_emergency`, `utter_service_trouble`,
-`utter_message_too_long`), read from the loaded model's domain.
+`utter_store_trouble`, `utter_unreadable`, `utter_message_too_long`), read from the loaded
+model's domain.
 """
 
+import asyncio
 import logging
 import os
+import time
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
@@ -31,6 +39,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.settings import region_numbers
+from bot.stores import trouble
 from bot.triage import Assessment, assess, situation_from_turns
 from bot.types import Finding
 
@@ -40,6 +49,9 @@ MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
 # A message over the limit is scanned for an emergency in pieces of MAX_MESSAGE_CHARS, at most
 # this many (a bound on the work a huge message can cause).
 MAX_SCANNED_PIECES = 10
+# A turn that takes longer than this is answered by the guard (a backstop: the action server and the
+# conversation database have shorter limits of their own).
+TURN_TIMEOUT_SECONDS = float(os.environ.get("TURN_TIMEOUT_SECONDS", "30"))
 FALLBACK_TEXTS = {
     # Used only if the model's domain cannot be read: the server must still say something.
     "utter_level_emergency": "EMERGENCY: call {emergency_number} now, or ask someone to call for you.",
@@ -48,22 +60,36 @@ FALLBACK_TEXTS = {
     "utter_message_too_long": "Your message is too long (at most {max_chars} characters). "
     "Please send it in shorter parts.",
     "utter_crisis_line": "If you are thinking about harming yourself, you can also call or text {crisis_line}.",
+    "utter_store_trouble": "Sorry, I could not keep track of our conversation just now, so your last message "
+    "was not saved. Please send it again in a minute. If this is urgent, call {emergency_number} now.",
+    "utter_unreadable": "Sorry, I could not read that message. Please type it again.",
 }
 
 
-class CountingOutput:
-    """Wraps an output channel and counts the messages sent through it."""
+class HeldOutput:
+    """Wraps an output channel and holds the turn's messages until the guard has seen the whole turn.
+
+    Holding them lets the guard replace a reply that must not reach the person (one computed on a
+    conversation the database could not read) and know whether anything was said at all.
+    """
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
-        self.sent = 0
+        self.held: List[Tuple[Text, Dict[Text, Any]]] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        self.held.append((recipient_id, message))
+
+    @property
+    def sent(self) -> int:
+        return len(self.held)
+
+    async def release(self) -> None:
+        for recipient_id, message in self.held:
+            await self.inner.send_response(recipient_id, message)
 
 
 @lru_cache(maxsize=1)
@@ -136,27 +162,58 @@ async def deliver(
     """
     output = message.output_channel
     text = message.text or ""
+    if not readable(text):
+        await output.send_response(message.sender_id, {"text": response_text(agent, "utter_unreadable")})
+        return
     if len(text) > MAX_MESSAGE_CHARS:
         await refuse_too_long(output, message.sender_id, text, agent)
         return
-    counting = CountingOutput(output)
+    held = HeldOutput(output)
     safe = UserMessage(
         clean_text(text),
-        counting,  # type: ignore[arg-type]
+        held,  # type: ignore[arg-type]
         message.sender_id,
         input_channel=message.input_channel,
         message_id=message.message_id,
         metadata=message.metadata,
     )
+    started = time.monotonic()
     try:
-        await on_new_message(safe)
-    except Exception:  # noqa: BLE001 (any failure must still be answered)
-        logger.exception("handling a message failed (text not logged)")
-        if counting.sent:  # part of the answer went out: say the rest was lost
+        await asyncio.wait_for(on_new_message(safe), TURN_TIMEOUT_SECONDS)
+    except Exception:  # noqa: BLE001 (any failure, a timeout included, must still be answered)
+        logger.exception("handling a message failed or took too long (text not logged)")
+        if held.sent:  # part of the answer was ready: send it and say the rest was lost
+            await held.release()
             await output.send_response(message.sender_id, {"text": response_text(agent, "utter_service_trouble")})
             return
-    if counting.sent == 0:
+    if trouble.failed_since(message.sender_id, started):
+        # The reply was computed on a conversation the database could not read or keep: never send
+        # it as if all were well (it may be a fresh start that forgot everything said before).
+        logger.error("the conversation database failed during a turn; the guard answers it")
+        await answer_store_trouble(output, message.sender_id, safe.text or "", agent)
+        return
+    if held.sent == 0:
         await answer_when_silent(output, message.sender_id, safe.text or "", agent)
+        return
+    await held.release()
+
+
+def readable(text: Text) -> bool:
+    """Text that can be stored and sent: a lone surrogate ("\\ud800" in JSON) cannot be encoded."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+async def answer_store_trouble(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
+    """The emergency advice if this message alone is one, else "not saved, send it again"."""
+    assessment = await emergency_in(text, agent) if text.strip() else None
+    if assessment is not None:
+        for m in emergency_messages(assessment, agent):
+            await output.send_response(sender_id, m)
+    await output.send_response(sender_id, {"text": response_text(agent, "utter_store_trouble")})
 
 
 async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:

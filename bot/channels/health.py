@@ -6,14 +6,18 @@ three parts a reply needs:
 
 - model: an agent is loaded and ready;
 - nlu: the spaCy pipeline and our extractor work (a known sentence must yield its symptom);
-- actions: the action server answers its /health.
+- actions: the action server answers its /health within 3 s (a hung one is "unreachable");
+- conversations: the conversation database answers `SELECT 1` within 3 s;
+- locks: the Redis lock store answers PING within 3 s (with several Rasa processes).
 
 200 with {"status": "ok", ...} when all pass, 503 with the failing parts otherwise.
 """
 
+import asyncio
 from typing import Any, Awaitable, Callable, Dict, Text
 
 import aiohttp
+import sqlalchemy as sa
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -21,6 +25,7 @@ from sanic.response import HTTPResponse
 
 PROBE_TEXT = "i have a fever"
 PROBE_SYMPTOM = "fever"
+CHECK_SECONDS = 3.0
 
 
 async def check_model(agent: Any) -> Text:
@@ -42,11 +47,41 @@ async def check_actions(agent: Any) -> Text:
         return "no action endpoint configured"
     url = endpoint.url.rsplit("/webhook", 1)[0] + "/health"
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CHECK_SECONDS)) as session:
             async with session.get(url) as reply:
                 return "ok" if reply.status == 200 else f"action server answered {reply.status}"
-    except (aiohttp.ClientError, TimeoutError) as error:
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError) as error:  # distinct classes on 3.10
         return f"action server unreachable: {error.__class__.__name__}"
+
+
+def _select_one(engine: Any) -> None:
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+
+
+async def check_conversations(agent: Any) -> Text:
+    """The SQL tracker store's database (inside Rasa's fail-safe wrapper) answers in time."""
+    store = getattr(agent, "tracker_store", None)
+    engine = getattr(getattr(store, "_tracker_store", store), "engine", None)
+    if engine is None:
+        return "ok"  # kept in memory: nothing to reach
+    try:
+        await asyncio.wait_for(asyncio.to_thread(_select_one, engine), CHECK_SECONDS)
+        return "ok"
+    except Exception as error:  # noqa: BLE001 (any failure is the answer)
+        return f"conversation database unreachable: {error.__class__.__name__}"
+
+
+async def check_locks(agent: Any) -> Text:
+    """The Redis lock store (several Rasa processes) answers PING in time."""
+    redis = getattr(getattr(agent, "lock_store", None), "red", None)
+    if redis is None:
+        return "ok"  # locks in this process's memory
+    try:
+        await asyncio.wait_for(asyncio.to_thread(redis.ping), CHECK_SECONDS)
+        return "ok"
+    except Exception as error:  # noqa: BLE001
+        return f"lock store (Redis) unreachable: {error.__class__.__name__}"
 
 
 class HealthInput(InputChannel):
@@ -64,6 +99,8 @@ class HealthInput(InputChannel):
             if checks["model"] == "ok":
                 checks["nlu"] = await check_nlu(agent)
                 checks["actions"] = await check_actions(agent)
+                checks["conversations"] = await check_conversations(agent)
+                checks["locks"] = await check_locks(agent)
             ok = all(v == "ok" for v in checks.values())
             return response.json({"status": "ok" if ok else "failing", **checks}, status=200 if ok else 503)
 

@@ -16,18 +16,43 @@ a pool, in write-ahead-log mode with `synchronous=NORMAL`: a commit is still nev
 bot's process crashes or is killed; only a power failure or an operating-system crash may lose the
 last commits (SQLite's documented trade-off). `sqlite_synchronous: FULL` in endpoints.yml restores
 a disk wait per commit.
+
+Trouble in the middle of a run never starts a conversation afresh in silence:
+- a pooled connection that the database closed (a restart or fail-over terminates them) is noticed
+  before use and replaced (SQLAlchemy's `pool_pre_ping`), and a read or write that still fails with
+  a lost connection is tried once more;
+- every read and write runs in a worker thread with a time limit (STORE_TIMEOUT_SECONDS, default 5):
+  Rasa calls the store synchronously on its event loop, so one hung database connection stopped every
+  conversation of the process;
+- a read or write that fails is recorded per conversation (bot/stores/trouble.py) before Rasa's
+  fail-safe wrapper swallows it, and the channel guard answers that turn itself.
 """
 
+import asyncio
 import logging
+import os
 import time
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, TypeVar
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.stores import trouble
+
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def store_timeout() -> float:
+    """Seconds a read or write of a conversation may take (STORE_TIMEOUT_SECONDS, default 5)."""
+    value = float(os.environ.get("STORE_TIMEOUT_SECONDS", "5"))
+    if value <= 0:
+        raise ValueError("STORE_TIMEOUT_SECONDS must be a positive number of seconds")
+    return value
 
 
 class TrackerStoreUnavailableError(RuntimeError):
@@ -59,11 +84,47 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         )
         check_reachable(url, float(connect_timeout))
         super().__init__(domain=domain, **kwargs)
-        # An in-memory database lives in its one connection: keep Rasa's engine for it.
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+        self.timeout = store_timeout()
+        # An in-memory database lives in its one connection: keep Rasa's engine (and its thread) for it.
+        self.in_memory = self.engine.dialect.name == "sqlite" and self.engine.url.database in (None, "", ":memory:")
+        if self.engine.dialect.name == "sqlite" and not self.in_memory:
             self.engine.dispose()
             self.engine = sqlite_engine(self.engine.url, sqlite_synchronous)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        elif self.engine.dialect.name != "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._guarded(sender_id, lambda: SQLTrackerStore.retrieve(self, sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        full = SQLTrackerStore.retrieve_full_tracker
+        return await self._guarded(conversation_id, lambda: full(self, conversation_id))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self._guarded(tracker.sender_id, lambda: SQLTrackerStore.save(self, tracker))
+
+    async def _guarded(self, sender_id: Text, call: Callable[[], Awaitable[T]]) -> T:
+        """Run one read or write off the event loop, with a time limit and one retry after a lost
+        connection; a failure is recorded for the guard, then raised (Rasa's wrapper logs it)."""
+        for attempt in (1, 2):
+            try:
+                if self.in_memory:
+                    return await call()
+                return await asyncio.wait_for(asyncio.to_thread(asyncio.run, call()), self.timeout)
+            except sa.exc.DBAPIError as error:
+                if attempt == 1 and error.connection_invalidated:
+                    logger.warning("conversation database connection lost; trying again")
+                    continue
+                trouble.record(sender_id)
+                raise
+            except (asyncio.TimeoutError, sa.exc.SQLAlchemyError, OSError):
+                trouble.record(sender_id)
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
 
 SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")

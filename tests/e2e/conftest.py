@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -63,16 +63,23 @@ class BotServers:
         web_port: Optional[int] = None,
         endpoints_extra: str = "",
         actions_port: Optional[int] = None,
+        endpoints_file: Optional[Path] = None,
+        env_extra: Optional[Dict[str, str]] = None,
     ) -> None:
+        """`endpoints_file`: a shipped endpoints file used as it is (its ${VARS} from `env_extra`, where
+        ACTION_ENDPOINT_URL is set to this action server); otherwise one is written with `endpoints_extra`."""
         if not MODEL.exists():
             pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
         LOGS.mkdir(parents=True, exist_ok=True)
         self.name = name
         self.rasa_port, self.actions_port = free_port(), actions_port or free_port()
-        self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_extra
-        )
+        if endpoints_file is not None:
+            self.endpoints = endpoints_file
+        else:
+            self.endpoints = workdir / "endpoints.yml"
+            self.endpoints.write_text(
+                f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_extra
+            )
         self.env = {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
@@ -84,6 +91,8 @@ class BotServers:
             # Rasa may open a connection to the action server and write to it later under load
             "SANIC_KEEP_ALIVE_TIMEOUT": "60",
             "CLINICIAN_VIEW": "true",  # the tests open the clinician view too
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+            **(env_extra or {}),
         }
         self.env.pop("EMERGENCY_NUMBER", None)
         self.url = f"http://127.0.0.1:{self.rasa_port}"

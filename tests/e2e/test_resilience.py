@@ -34,6 +34,8 @@ def test_action_server_down_then_back(servers):
         "model": "ok",
         "nlu": "ok",
         "actions": "ok",
+        "conversations": "ok",
+        "locks": "ok",
     }
 
     servers.stop_actions()

@@ -8,19 +8,21 @@ if they cannot be reached this test fails, it is never skipped.
 """
 
 import json
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 import sqlalchemy as sa
 
+from bench.scale import scratch_database
+from bot.paths import PROJECT_ROOT
 from tests.e2e.conftest import BotServers
 
 pytestmark = pytest.mark.e2e
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/2"
+SCALE_ENDPOINTS = PROJECT_ROOT / "deploy" / "endpoints.scale.yml"
 TURNS = [
     "i ran out of baclofen on friday and my legs are really stiff",
     "tablets",
@@ -32,30 +34,17 @@ TURNS = [
 
 @pytest.fixture(scope="module")
 def database():
-    name = f"bot_scale_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(ADMIN_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def two_processes(tmp_path_factory, database):
+    """Two Rasa processes started from the shipped deploy/endpoints.scale.yml, as the README says."""
     assert redis.Redis.from_url(REDIS_URL).ping(), "Redis must run on 127.0.0.1:6379"
-    prefix = f"test{uuid.uuid4().hex[:6]}"
-    stores = (
-        "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
-        f"  url: {database}\n"
-        "lock_store:\n  type: bot.stores.redis_lock.UrlRedisLockStore\n"
-        f"  url: {REDIS_URL}\n  key_prefix: {prefix}\n"
-    )
-    first = BotServers(tmp_path_factory.mktemp("a"), "scale-a", endpoints_extra=stores)
-    second = BotServers(
-        tmp_path_factory.mktemp("b"), "scale-b", endpoints_extra=stores, actions_port=first.actions_port
-    )
+    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": {"DB_URL": database, "REDIS_URL": REDIS_URL}}
+    first = BotServers(tmp_path_factory.mktemp("a"), "scale-a", **shipped)
+    second = BotServers(tmp_path_factory.mktemp("b"), "scale-b", actions_port=first.actions_port, **shipped)
     try:
         first.start_actions()
         first.start_rasa()
@@ -116,30 +105,27 @@ def test_two_messages_of_one_conversation_at_the_same_moment(two_processes, data
     assert len(texts) == 3, "each turn recorded exactly once"
 
 
-def test_losing_the_database_mid_run_is_logged_and_the_person_still_answered(tmp_path):
-    """The conversation database disappears while the bot runs: errors in the log, answers go on."""
-    name = f"bot_midrun_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    store = (
-        "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
-        f"  url: postgresql://postgres@127.0.0.1:5432/{name}\n"
-    )
-    servers = BotServers(tmp_path, "midrun", endpoints_extra=store)
-    try:
-        servers.start_actions()
-        servers.start_rasa()
-        assert servers.say("midrun-1", "hello")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        replies = servers.say("midrun-1", "i'm seeing bugs on the walls")
-        assert replies and replies[0]["text"].startswith("EMERGENCY: call 911")
-    finally:
-        servers.stop()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def test_losing_the_database_mid_run_is_logged_and_the_person_is_told(tmp_path):
+    """The conversation database disappears while the bot runs: errors in the log, and every turn
+    is answered by the guard (the emergency advice when due), never as a fresh conversation."""
+    with scratch_database(ADMIN_URL) as url:
+        store = f"tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n  url: {url}\n"
+        servers = BotServers(tmp_path, "midrun", endpoints_extra=store)
+        try:
+            servers.start_actions()
+            servers.start_rasa()
+            assert servers.say("midrun-1", "hello")
+            admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+            admin.dispose()
+            replies = servers.say("midrun-1", "i'm seeing bugs on the walls")
+            assert replies[0]["text"].startswith("EMERGENCY: call 911")
+            assert "was not saved" in replies[-1]["text"]
+            (only,) = servers.say("midrun-1", "my legs are stiff")
+            assert "was not saved" in only["text"] and "call 911" in only["text"]
+        finally:
+            servers.stop()
     from tests.e2e.conftest import LOGS
 
     log = (LOGS / "midrun-rasa.log").read_text(errors="replace")

@@ -154,3 +154,47 @@ async def test_without_a_domain_the_built_in_texts_are_used():
     out = CollectingOutputChannel()
     await guard.deliver(silent, UserMessage("hello", out, "someone"), None)
     assert "911" in out.messages[0]["text"]
+
+
+async def test_a_lone_surrogate_gets_a_clear_answer_and_is_not_processed():
+    seen = []
+
+    async def record(message):
+        seen.append(message)
+
+    messages = await run("\ud800 hello", record)
+    assert seen == [] and "could not read that message" in messages[0]["text"]
+
+
+async def test_when_the_database_failed_during_the_turn_the_computed_reply_is_not_sent():
+    from bot.stores import trouble
+
+    async def fresh_start(message):  # what Rasa does when the store fails: a reply from a fresh tracker
+        trouble.record(message.sender_id)
+        await message.output_channel.send_response(message.sender_id, {"text": "How is the baclofen taken?"})
+
+    messages = await run("my legs are stiff", fresh_start)
+    assert [m["text"] for m in messages] == [guard.response_text(None, "utter_store_trouble")]
+    messages = await run("I'm seeing bugs on the walls", fresh_start)
+    assert messages[0]["text"] == "EMERGENCY: call 911 now."
+    assert "not saved" in messages[-1]["text"]
+
+
+async def test_another_conversations_database_trouble_does_not_touch_this_one():
+    from bot.stores import trouble
+
+    trouble.record("somebody else")
+    assert await run("hello", answering) == [{"recipient_id": "someone", "text": "echo hello"}]
+
+
+async def test_a_turn_that_hangs_is_answered_by_the_guard(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(guard, "TURN_TIMEOUT_SECONDS", 0.2)
+
+    async def hangs(message):
+        await asyncio.sleep(10)
+
+    messages = await run("I took the whole bottle", hangs)
+    assert messages[0]["text"] == "EMERGENCY: call 911 now."
+    assert "Sorry" in (await run("hello", hangs))[0]["text"]

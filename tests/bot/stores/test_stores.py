@@ -95,3 +95,148 @@ def test_tickets_issued_at_the_same_moment_are_all_different():
     with ThreadPoolExecutor(max_workers=8) as pool:
         tickets = list(pool.map(lambda i: stores[i % 2].issue_ticket("same-conversation"), range(16)))
     assert sorted(tickets) == list(range(16))
+
+
+def lock_stores(monkeypatch, lifetime="1"):
+    import uuid
+
+    from bot.stores.redis_lock import UrlRedisLockStore
+
+    monkeypatch.setenv("LOCK_LIFETIME_SECONDS", lifetime)
+    prefix = f"t{uuid.uuid4().hex[:6]}"
+    return [UrlRedisLockStore("redis://127.0.0.1:6379/2", key_prefix=prefix) for _ in range(2)]
+
+
+async def test_a_dead_processs_lock_is_free_within_its_short_lifetime(monkeypatch):
+    import time
+
+    first, second = lock_stores(monkeypatch)
+    first.issue_ticket("c")  # a process that took the lock and was then killed: nobody renews it
+    started = time.monotonic()
+    async with second.lock("c"):
+        waited = time.monotonic() - started
+    assert 0.8 < waited < 2.5  # Rasa's own lifetime made this about 60 s
+
+
+async def test_a_live_turn_keeps_its_lock_however_long_it_runs(monkeypatch):
+    import asyncio
+    import time
+
+    first, second = lock_stores(monkeypatch)
+    order = []
+
+    async def long_turn():
+        async with first.lock("c"):
+            order.append("long starts")
+            await asyncio.sleep(3)  # three lifetimes: renewed all along
+            order.append("long ends")
+
+    async def next_turn():
+        await asyncio.sleep(0.3)
+        async with second.lock("c"):
+            order.append("next runs")
+
+    started = time.monotonic()
+    await asyncio.gather(long_turn(), next_turn())
+    assert order == ["long starts", "long ends", "next runs"]
+    assert time.monotonic() - started < 5
+    assert first.get_lock("c") is None  # cleaned up
+
+
+def test_the_lock_lifetime_setting_is_checked(monkeypatch):
+    from bot.stores.redis_lock import lock_lifetime
+
+    monkeypatch.setenv("LOCK_LIFETIME_SECONDS", "0.1")
+    with pytest.raises(ValueError):
+        lock_lifetime()
+
+
+def test_the_shipped_scale_out_endpoints_read_the_environment(monkeypatch):
+    """deploy/endpoints.scale.yml as shipped: every ${VAR} must be expanded (quoted ones are not)."""
+    from rasa.core.utils import read_endpoints_from_path
+
+    from bot.paths import PROJECT_ROOT
+
+    monkeypatch.setenv("DB_URL", "postgresql://bot:pw@db.example:5432/baclofen")
+    monkeypatch.setenv("REDIS_URL", "redis://redis.example:6379/1")
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://actions.example:5055/webhook")
+    endpoints = read_endpoints_from_path(PROJECT_ROOT / "deploy" / "endpoints.scale.yml")
+    assert endpoints.tracker_store.url == "postgresql://bot:pw@db.example:5432/baclofen"
+    assert endpoints.lock_store.url == "redis://redis.example:6379/1"
+    assert endpoints.action.url == "http://actions.example:5055/webhook"
+
+
+async def test_a_terminated_connection_is_replaced_and_the_conversation_kept():
+    """What a PostgreSQL restart or fail-over does to the pool: the next read still finds the turn."""
+    import sqlalchemy as sa
+
+    from bench.scale import scratch_database
+
+    with scratch_database() as url:
+        store = CheckedSQLTrackerStore(Domain.empty(), host=url)
+        tracker = DialogueStateTracker.from_events("pg-1", [UserUttered("hello")])
+        await store.save(tracker)
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            killed = connection.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
+        admin.dispose()
+        assert killed >= 1
+        again = await store.retrieve("pg-1")
+        assert again is not None and again.latest_message.text == "hello"
+        store.engine.dispose()
+
+
+async def test_an_unreachable_database_mid_run_is_recorded_for_the_guard():
+    import sqlalchemy as sa
+
+    from bench.scale import scratch_database
+    from bot.stores import trouble
+
+    with scratch_database() as url:
+        store = CheckedSQLTrackerStore(Domain.empty(), host=url)
+        await store.save(DialogueStateTracker.from_events("pg-2", [UserUttered("hello")]))
+        name = url.rsplit("/", 1)[1]
+        admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            connection.execute(
+                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
+            )
+        try:
+            trouble.clear()
+            with pytest.raises(sa.exc.OperationalError):
+                await store.retrieve("pg-2")
+            assert trouble.failed_since("pg-2", 0) and not trouble.failed_since("someone-else", 0)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            admin.dispose()
+        assert (await store.retrieve("pg-2")).latest_message.text == "hello"  # back where it was
+        store.engine.dispose()
+
+
+async def test_a_hung_database_call_is_given_up_after_the_time_limit(monkeypatch, tmp_path):
+    import asyncio
+    import time
+
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from bot.stores import trouble
+
+    monkeypatch.setenv("STORE_TIMEOUT_SECONDS", "0.5")
+    store = CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
+
+    async def hung(self, sender_id):
+        time.sleep(3)  # a synchronous call that never comes back in time, as a stopped server's would
+
+    monkeypatch.setattr(SQLTrackerStore, "retrieve", hung)
+    started = time.monotonic()
+    with pytest.raises(asyncio.TimeoutError):
+        await store.retrieve("slow")
+    assert time.monotonic() - started < 1.5
+    assert trouble.failed_since("slow", started)

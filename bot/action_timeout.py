@@ -1,0 +1,27 @@
+"""A short time limit for calls to the action server (Rasa 3.6 waits five minutes).
+
+A hung action server (alive, not answering) held a turn for Rasa's DEFAULT_REQUEST_TIMEOUT of 300 s:
+the REST caller met Sanic's 60 s response timeout with no reply at all, a socket.io caller waited
+five minutes, and no emergency advice reached anyone. With each call given up after
+ACTION_TIMEOUT_SECONDS (default 5; an action normally answers in tens of milliseconds), Rasa logs
+the failure and ends the turn without a reply, and the channel guard answers it (the emergency
+advice when due). Installed with our NLU component, in the Rasa server process only.
+"""
+
+import os
+
+from rasa.core.actions import action as rasa_action
+
+DEFAULT_SECONDS = 5.0
+
+
+def action_timeout() -> float:
+    value = float(os.environ.get("ACTION_TIMEOUT_SECONDS", DEFAULT_SECONDS))
+    if value <= 0:
+        raise ValueError("ACTION_TIMEOUT_SECONDS must be a positive number of seconds")
+    return value
+
+
+def install() -> None:
+    """Rasa's RemoteAction reads this module-level value at each call (rasa/core/actions/action.py)."""
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[attr-defined]
