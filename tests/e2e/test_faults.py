@@ -64,9 +64,7 @@ def admin_sql(statement: str, **params) -> None:
 
 
 def terminate_connections(database: str) -> None:
-    admin_sql(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n", n=database.rsplit("/", 1)[1]
-    )
+    admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n", n=database.rsplit("/", 1)[1])
 
 
 def test_terminated_database_connections_lose_no_turn(bot, database):
