@@ -89,8 +89,8 @@ run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the acti
 	@echo "Action server :$(ACTIONS_PORT), Rasa :$(RASA_PORT), chat page http://127.0.0.1:$(WEB_PORT)/ (Ctrl-C stops all)"
 	@trap 'exit 130' INT TERM; trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
 	SANIC_HOST=$(ACTIONS_HOST) SANIC_KEEP_ALIVE_TIMEOUT=60 $(RASA) run actions --actions actions --port $(ACTIONS_PORT) --quiet & \
-	$(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) \
-		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN") --quiet & \
+	$(PY) -m bot.cli.run_rasa --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints $(ENDPOINTS) \
+		--cors $(subst $(comma), ,$(WEB_ALLOWED_ORIGINS)) --quiet & \
 	$(PY) -m bot.cli.serve_web --host $(RASA_HOST) --port $(WEB_PORT) --rasa-url http://$(RASA_HOST):$(RASA_PORT) & \
 	$(PY) -m bot.cli.health http://$(RASA_HOST):$(RASA_PORT) --wait 180 & health=$$!; \
 	wait -n -p ended; status=$$?; \

@@ -4,7 +4,11 @@ Rasa 3.6 answers nothing at all when the action server is down or an action fail
 processor logs the error and the person gets an empty reply. For this bot that could swallow an
 emergency. So each channel hands its messages to `deliver`, which
 
+- keeps each channel's conversations apart (`conversation_id`: "rest:me", "telegram:123456",
+  "webchat:<session>");
 - answers a message that is not valid text (a lone surrogate) with "could not read that";
+- answers a flood from one conversation (over RATE_LIMIT_BURST at once) with "slow down", after
+  the emergency advice if the message is one;
 - refuses messages above MAX_MESSAGE_CHARS with a message (never truncates in silence), after
   scanning them for an emergency, which is answered first;
 - strips a leading "/" so typed text can never use Rasa's `/intent{"slot": ...}` shortcut to
@@ -24,7 +28,7 @@ triage engine as the actions. Without a loaded agent (unit tests, a model that f
 the project's spaCy pipeline reads the message alone.
 
 The texts are the domain's responses (`utter_level_emergency`, `utter_service_trouble`,
-`utter_store_trouble`, `utter_unreadable`, `utter_message_too_long`), read from the loaded
+`utter_store_trouble`, `utter_unreadable`, `utter_too_fast`, `utter_message_too_long`), read from the loaded
 model's domain.
 """
 
@@ -32,6 +36,7 @@ import asyncio
 import logging
 import os
 import time
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
@@ -63,6 +68,8 @@ FALLBACK_TEXTS = {
     "utter_store_trouble": "Sorry, I could not keep track of our conversation just now, so your last message "
     "was not saved. Please send it again in a minute. If this is urgent, call {emergency_number} now.",
     "utter_unreadable": "Sorry, I could not read that message. Please type it again.",
+    "utter_too_fast": "You are sending messages faster than I can read them. Please wait a few seconds and send "
+    "one message at a time. If this is urgent, call {emergency_number} now.",
 }
 
 
@@ -87,8 +94,9 @@ class HeldOutput:
     def sent(self) -> int:
         return len(self.held)
 
-    async def release(self) -> None:
-        for recipient_id, message in self.held:
+    async def release(self, recipient_id: Text) -> None:
+        """Send what was held, to the channel's own id for the person (not Rasa's conversation id)."""
+        for _, message in self.held:
             await self.inner.send_response(recipient_id, message)
 
 
@@ -151,6 +159,43 @@ def clean_text(text: Optional[Text]) -> Text:
     return (text or "").lstrip().lstrip("/")
 
 
+def conversation_id(channel: Optional[Text], sender_id: Text) -> Text:
+    """The id Rasa keeps a conversation under: the channel's name, a colon, the channel's own id.
+
+    Each channel's conversations stay apart: a REST caller who sends a Telegram person's chat id as
+    its `sender` reaches "rest:123456", never that person's "telegram:123456".
+    """
+    return f"{channel}:{sender_id}" if channel else sender_id
+
+
+class RateLimit:
+    """At most BURST messages at once per conversation, then one every REFILL_SECONDS (per process).
+
+    A flood from one sender (a script, a stuck key) is answered at once with "slow down" instead of
+    queueing behind the conversation's lock, where it timed out other people's turns too.
+    """
+
+    BURST = int(os.environ.get("RATE_LIMIT_BURST", "8"))
+    REFILL_SECONDS = float(os.environ.get("RATE_LIMIT_REFILL_SECONDS", "1.5"))
+    MAX_KEPT = 50_000
+
+    def __init__(self) -> None:
+        self._buckets: OrderedDict[Text, Tuple[float, float]] = OrderedDict()
+
+    def allow(self, key: Text, now: Optional[float] = None) -> bool:
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.pop(key, (float(self.BURST), now))
+        tokens = min(float(self.BURST), tokens + (now - last) / self.REFILL_SECONDS)
+        allowed = tokens >= 1.0
+        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
+        while len(self._buckets) > self.MAX_KEPT:
+            self._buckets.popitem(last=False)
+        return allowed
+
+
+RATE_LIMIT = RateLimit()
+
+
 async def deliver(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
@@ -158,21 +203,26 @@ async def deliver(
 ) -> None:
     """Hand `message` to Rasa; make sure the person gets an answer whatever happens.
 
-    `agent` is the loaded Rasa agent (`app.ctx.agent`), or None.
+    `agent` is the loaded Rasa agent (`app.ctx.agent`), or None. Replies go to the output channel
+    with the channel's own sender id; Rasa keeps the conversation under `conversation_id`.
     """
     output = message.output_channel
     text = message.text or ""
+    conversation = conversation_id(message.input_channel, message.sender_id)
     if not readable(text):
         await output.send_response(message.sender_id, {"text": response_text(agent, "utter_unreadable")})
         return
     if len(text) > MAX_MESSAGE_CHARS:
         await refuse_too_long(output, message.sender_id, text, agent)
         return
+    if not RATE_LIMIT.allow(conversation):
+        await refuse_too_fast(output, message.sender_id, text, agent)
+        return
     held = HeldOutput(output)
     safe = UserMessage(
         clean_text(text),
         held,  # type: ignore[arg-type]
-        message.sender_id,
+        conversation,
         input_channel=message.input_channel,
         message_id=message.message_id,
         metadata=message.metadata,
@@ -183,19 +233,19 @@ async def deliver(
     except Exception:  # noqa: BLE001 (any failure, a timeout included, must still be answered)
         logger.exception("handling a message failed or took too long (text not logged)")
         if held.sent:  # part of the answer was ready: send it and say the rest was lost
-            await held.release()
+            await held.release(message.sender_id)
             await output.send_response(message.sender_id, {"text": response_text(agent, "utter_service_trouble")})
             return
-    if trouble.failed_since(message.sender_id, started):
+    if trouble.failed_since(conversation, started):
         # The reply was computed on a conversation the database could not read or keep: never send
         # it as if all were well (it may be a fresh start that forgot everything said before).
         logger.error("the conversation database failed during a turn; the guard answers it")
         await answer_store_trouble(output, message.sender_id, safe.text or "", agent)
         return
     if held.sent == 0:
-        await answer_when_silent(output, message.sender_id, safe.text or "", agent)
+        await answer_when_silent(output, message.sender_id, safe.text or "", agent, conversation)
         return
-    await held.release()
+    await held.release(message.sender_id)
 
 
 def readable(text: Text) -> bool:
@@ -229,6 +279,15 @@ async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, ag
     await output.send_response(sender_id, {"text": refusal})
 
 
+async def refuse_too_fast(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
+    """Over the rate limit: the emergency advice if this message is one, then "slow down"."""
+    assessment = await emergency_in(clean_text(text), agent) if text.strip() else None
+    if assessment is not None:
+        for m in emergency_messages(assessment, agent):
+            await output.send_response(sender_id, m)
+    await output.send_response(sender_id, {"text": response_text(agent, "utter_too_fast")})
+
+
 def emergency_messages(assessment: Assessment, agent: Any) -> List[Dict[Text, Any]]:
     """The emergency advice as the guard sends it (marked `fallback`: not from the actions)."""
     numbers = region_numbers()
@@ -246,10 +305,12 @@ def emergency_messages(assessment: Assessment, agent: Any) -> List[Dict[Text, An
     return messages
 
 
-async def answer_when_silent(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
-    """The turn produced no reply: the emergency advice if due, else an apology."""
+async def answer_when_silent(
+    output: OutputChannel, sender_id: Text, text: Text, agent: Any, conversation: Optional[Text] = None
+) -> None:
+    """The turn produced no reply: the emergency advice if due (the conversation so far), else an apology."""
     logger.error("the bot produced no reply for a message (action server down or failed?)")
-    assessment = await emergency_in(text, agent, sender_id) if text.strip() else None
+    assessment = await emergency_in(text, agent, conversation or sender_id) if text.strip() else None
     if assessment is not None:
         messages = emergency_messages(assessment, agent)
     else:

@@ -3,6 +3,9 @@
 Same URL and JSON as Rasa's (`POST /webhooks/rest/webhook {"sender", "message"}`), but a turn
 that produced no reply (action server down, an action failing) still gets an answer, messages
 above the length limit are refused with a message, and "/intent{...}" text cannot pick an intent.
+A request without a `sender`, or with one that is not short text, gets 400 (Rasa put every such
+request into one shared "default" conversation, and a sender id over 255 characters failed every
+write on PostgreSQL). The conversation is kept as "rest:<sender>" (bot/channels/guard.py).
 """
 
 from typing import Any, Awaitable, Callable, Text
@@ -13,7 +16,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import deliver
+from bot.channels.guard import deliver, readable
+
+# The conversation id Rasa stores is "rest:" + sender, in a varchar(255) column on PostgreSQL.
+MAX_SENDER_CHARS = 128
 
 
 def loaded_agent(app: Any) -> Any:
@@ -40,13 +46,22 @@ class SafeRestInput(RestInput):
             message = request.json.get("message")
             if message is not None and not isinstance(message, str):
                 return response.json({"error": "message must be a string"}, status=400)
+            sender = request.json.get("sender")
+            if isinstance(sender, int) and not isinstance(sender, bool):
+                sender = str(sender)
+            if not isinstance(sender, str) or not sender.strip():
+                # Without it every such request would join one shared conversation ("default").
+                return response.json({"error": "sender must be a non-empty string: the conversation's id"}, status=400)
+            if len(sender) > MAX_SENDER_CHARS or not readable(sender):
+                error = f"sender must be text of at most {MAX_SENDER_CHARS} characters"
+                return response.json({"error": error}, status=400)
             collector = CollectingOutputChannel()
             await deliver(
                 on_new_message,
                 UserMessage(
                     message or "",
                     collector,
-                    str(request.json.get("sender") or "default"),
+                    sender,
                     input_channel=self.name(),
                     metadata=self.get_metadata(request),
                 ),

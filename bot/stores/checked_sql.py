@@ -25,7 +25,9 @@ Trouble in the middle of a run never starts a conversation afresh in silence:
   Rasa calls the store synchronously on its event loop, so one hung database connection stopped every
   conversation of the process;
 - a read or write that fails is recorded per conversation (bot/stores/trouble.py) before Rasa's
-  fail-safe wrapper swallows it, and the channel guard answers that turn itself.
+  fail-safe wrapper swallows it, and the channel guard answers that turn itself;
+- the engines hide statement parameters in their errors (`hide_parameters`): Rasa logs a failed
+  write's error in full, which otherwise carried what people wrote, their slots and sender ids.
 """
 
 import asyncio
@@ -94,7 +96,9 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         elif self.engine.dialect.name != "sqlite":
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.engine = sa.create_engine(
+                url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url)
+            )
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -137,7 +141,9 @@ def sqlite_engine(url: Any, synchronous: Text = "NORMAL") -> sa.engine.Engine:
         raise ValueError(f"sqlite_synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
     # Rasa uses the store from its event loop thread only; the pool may still hand a connection to
     # another thread (SQLAlchemy 2's default for SQLite files), which SQLite allows in serialized mode.
-    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+    engine = sa.create_engine(
+        url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False}, hide_parameters=True
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _configure(connection: Any, _record: Any) -> None:

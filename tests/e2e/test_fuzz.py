@@ -71,6 +71,38 @@ def test_too_long_with_a_red_flag_gets_the_emergency_advice_first_then_the_refus
     assert "too long" in replies[-1]["text"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"message": "hello"},  # no sender: Rasa put these into one shared "default" conversation
+        {"sender": "", "message": "hello"},
+        {"sender": "x" * 300, "message": "hello"},  # over PostgreSQL's varchar(255)
+        {"sender": {"id": 1}, "message": "hello"},
+    ],
+)
+def test_a_missing_or_unusable_sender_is_a_clear_400(bot_url, body):
+    response = post(bot_url, body)
+    assert response.status_code == 400 and "sender" in response.json()["error"]
+
+
+def test_a_lone_surrogate_gets_a_clear_answer_on_rest(bot_url):
+    response = post(bot_url, b'{"sender": "surrogate", "message": "hi \\ud800 there"}', raw=True)
+    assert response.status_code == 200 and "could not read that message" in response.json()[0]["text"]
+
+
+def test_a_flood_from_one_sender_is_answered_at_once_and_others_are_not_held_up(bot_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    sender = f"flood-{uuid.uuid4().hex[:6]}"
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        replies = list(pool.map(lambda i: post(bot_url, {"sender": sender, "message": f"hello {i}"}), range(200)))
+        other = post(bot_url, {"sender": f"other-{uuid.uuid4().hex[:6]}", "message": "I'm seeing bugs on the walls"})
+    assert all(r.status_code == 200 and r.json() for r in replies), "every message got an answer"
+    slowed = [r for r in replies if "faster than I can read" in r.json()[-1].get("text", "")]
+    assert len(slowed) >= 150
+    assert other.status_code == 200 and other.json()[0]["text"].startswith("EMERGENCY")
+
+
 def test_slash_syntax_cannot_skip_the_triage(bot_url):
     sender = f"inject-{uuid.uuid4().hex[:6]}"
     for injected in ["/red_flag", '/red_flag{"triage_level": "self_care"}', "/action_assess_triage"]:

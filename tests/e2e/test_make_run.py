@@ -50,8 +50,21 @@ def test_when_one_part_cannot_start_every_part_is_stopped():
     assert not listening(actions) and not listening(web), "no part may be left running"
 
 
-def test_the_readmes_scale_out_command_starts_from_the_shipped_files():
+def command_lines() -> list:
+    lines = []
+    for proc in os.listdir("/proc"):
+        if proc.isdigit():
+            try:
+                with open(f"/proc/{proc}/cmdline", "rb") as f:
+                    lines.append(f.read().decode(errors="replace"))
+            except OSError:
+                pass
+    return lines
+
+
+def test_the_readmes_scale_out_command_starts_from_the_shipped_files_with_the_api_token_hidden():
     rasa, actions, web = free_port(), free_port(), free_port()
+    token = "token-" + os.urandom(8).hex()
     with scratch_database() as database:
         run = make_run(
             RASA_PORT=str(rasa),
@@ -59,6 +72,7 @@ def test_the_readmes_scale_out_command_starts_from_the_shipped_files():
             WEB_PORT=str(web),
             DB_URL=database,
             REDIS_URL="redis://127.0.0.1:6379/2",
+            RASA_AUTH_TOKEN=token,
         )
         try:
             deadline = time.monotonic() + 180
@@ -79,6 +93,11 @@ def test_the_readmes_scale_out_command_starts_from_the_shipped_files():
                 timeout=30,
             ).json()
             assert replies[0]["text"].startswith("EMERGENCY")
+            # the HTTP API is on with the token, which no process list shows
+            status = f"http://127.0.0.1:{rasa}/status"
+            assert requests.get(status, params={"token": token}, timeout=10).status_code == 200
+            assert requests.get(status, timeout=10).status_code == 401
+            assert not any(token in line for line in command_lines()), "the token is visible in ps"
         finally:
             os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
             run.communicate(timeout=60)

@@ -60,10 +60,12 @@ def level(replies):
 
 
 def user_texts(database, sender):
+    """The user turns stored for a REST sender (kept under "rest:<sender>", bot/channels/guard.py)."""
     engine = sa.create_engine(database)
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": sender}
+            sa.text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
+            {"s": f"rest:{sender}"},
         ).fetchall()
     engine.dispose()
     return [json.loads(row[0])["text"] for row in rows]

@@ -198,3 +198,41 @@ async def test_a_turn_that_hangs_is_answered_by_the_guard(monkeypatch):
     messages = await run("I took the whole bottle", hangs)
     assert messages[0]["text"] == "EMERGENCY: call 911 now."
     assert "Sorry" in (await run("hello", hangs))[0]["text"]
+
+
+async def test_rasa_keeps_each_channels_conversation_apart_and_replies_go_to_the_channels_own_id():
+    seen = []
+
+    async def record(message):
+        seen.append(message.sender_id)
+        await message.output_channel.send_response(message.sender_id, {"text": "hi"})
+
+    out = CollectingOutputChannel()
+    await guard.deliver(record, UserMessage("hello", out, "123456", input_channel="rest"), Agent())
+    assert seen == ["rest:123456"]
+    assert out.messages == [{"recipient_id": "123456", "text": "hi"}]
+    assert guard.conversation_id("telegram", "123456") != guard.conversation_id("rest", "123456")
+
+
+def test_the_rate_limit_allows_a_burst_then_one_message_per_refill():
+    limit = guard.RateLimit()
+    assert all(limit.allow("a", now=0.0) for _ in range(limit.BURST))
+    assert not limit.allow("a", now=0.0)
+    assert limit.allow("b", now=0.0), "another conversation is not affected"
+    assert limit.allow("a", now=limit.REFILL_SECONDS)
+
+
+async def test_a_flood_from_one_sender_gets_slow_down_and_an_emergency_still_gets_the_advice(monkeypatch):
+    monkeypatch.setattr(guard, "RATE_LIMIT", guard.RateLimit())
+    handled = []
+
+    async def record(message):
+        handled.append(message.text)
+        await message.output_channel.send_response(message.sender_id, {"text": "ok"})
+
+    for _ in range(guard.RateLimit.BURST):
+        await run("hello", record)
+    slowed = await run("hello", record)
+    assert "faster than I can read" in slowed[-1]["text"] and len(handled) == guard.RateLimit.BURST
+    red_flag = await run("I'm seeing bugs on the walls", record)
+    assert red_flag[0]["text"] == "EMERGENCY: call 911 now." and "faster" in red_flag[-1]["text"]

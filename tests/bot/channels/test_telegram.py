@@ -353,7 +353,7 @@ async def test_a_body_that_is_not_an_update_gets_400(raw):
     assert (await channel().handle_request(SECRET, raw, FakeBot()))[0] == 400
 
 
-async def test_a_text_goes_to_rasa_with_the_chat_as_sender_and_the_replies_to_telegram():
+async def test_a_text_goes_to_rasa_as_the_telegram_conversation_of_the_chat_and_the_replies_to_telegram():
     api = RecordingApi()
     bot = FakeBot(
         [
@@ -364,7 +364,7 @@ async def test_a_text_goes_to_rasa_with_the_chat_as_sender_and_the_replies_to_te
     result = await channel(api).handle_request(SECRET, body(update(message=message(text="I see bugs"))), bot)
     assert result == (200, "ok")
     (received,) = bot.received
-    assert (received.text, received.sender_id, received.input_channel) == ("I see bugs", str(CHAT), "telegram")
+    assert (received.text, received.sender_id, received.input_channel) == ("I see bugs", f"telegram:{CHAT}", "telegram")
     assert received.metadata["telegram"]["user_id"] == 99
     assert api.texts() == [EMERGENCY, "Do not drive yourself.", "How is it taken?"]
     assert all(str(p["chat_id"]) == str(CHAT) and "parse_mode" not in p for _, p in api.calls)

@@ -240,3 +240,16 @@ async def test_a_hung_database_call_is_given_up_after_the_time_limit(monkeypatch
         await store.retrieve("slow")
     assert time.monotonic() - started < 1.5
     assert trouble.failed_since("slow", started)
+
+
+async def test_a_failed_write_does_not_put_what_people_wrote_into_the_error(tmp_path):
+    """Rasa logs a failed save's error text; the statement's parameters (events, sender ids) stay out."""
+    import sqlalchemy as sa
+
+    store = CheckedSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
+    with store.engine.connect() as connection:
+        connection.execute(sa.text("DROP TABLE events"))
+    tracker = DialogueStateTracker.from_events("private-sender-id", [UserUttered("my secret symptom")])
+    with pytest.raises(sa.exc.SQLAlchemyError) as failure:
+        await store.save(tracker)
+    assert "my secret symptom" not in str(failure.value) and "private-sender-id" not in str(failure.value)
