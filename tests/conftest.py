@@ -10,6 +10,16 @@ from bot.nlp.pipeline import build_pipeline
 from bot.types import Finding
 
 
+@pytest.fixture(scope="session", autouse=True)
+def telegram_outbox_in_a_temporary_file(tmp_path_factory):
+    """The Telegram outbox of every test (and of the servers they start) in a file of their own."""
+    import os
+
+    os.environ["TELEGRAM_OUTBOX_URL"] = f"sqlite:///{tmp_path_factory.mktemp('outbox') / 'outbox.db'}"
+    yield
+    os.environ.pop("TELEGRAM_OUTBOX_URL", None)
+
+
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return build_pipeline()

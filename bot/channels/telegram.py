@@ -38,6 +38,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.guard import deliver
 from bot.channels.rest import loaded_agent
+from bot.channels.telegram_outbox import Delivery, Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -146,10 +147,13 @@ def _flag(value: Any) -> bool:
 class TelegramApiError(Exception):
     """A Bot API call that failed; the message never contains the token."""
 
-    def __init__(self, method: Text, description: Text, error_code: Optional[int] = None) -> None:
+    def __init__(
+        self, method: Text, description: Text, error_code: Optional[int] = None, retry_after: Optional[float] = None
+    ) -> None:
         super().__init__(f"Telegram {method} failed: {description}")
         self.method = method
         self.error_code = error_code
+        self.retry_after = retry_after
 
 
 class BotApi:
@@ -208,7 +212,8 @@ class BotApi:
             description = str(body.get("description") or f"HTTP {status}")
             retry_after = (body.get("parameters") or {}).get("retry_after")
             if attempt == self._attempts or not (status == 429 or status >= 500):
-                raise TelegramApiError(method, description, body.get("error_code") or status)
+                wait = float(retry_after) if isinstance(retry_after, int | float) else None
+                raise TelegramApiError(method, description, body.get("error_code") or status, wait)
             await asyncio.sleep(min(float(retry_after or 0.5 * attempt), 5.0))
         raise AssertionError("unreachable")
 
@@ -390,6 +395,25 @@ def inline_keyboard(buttons: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]
 # ---------------------------------------------------------------- channels
 
 
+def send_message_payloads(chat_id: Text, message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The sendMessage calls for one of Rasa's replies: its text split at Telegram's limit, buttons as
+    an inline keyboard on the last part; custom payloads (such as `triage`) are for machines: none."""
+    text, buttons = message.get("text"), message.get("buttons") or message.get("quick_replies")
+    if not text and not buttons:
+        return []
+    parts = split_message(str(text or "")) or ["Please choose:"]
+    payloads: List[Dict[Text, Any]] = [{"chat_id": _chat(chat_id), "text": part} for part in parts]
+    keyboard = inline_keyboard(buttons) if buttons else None
+    if keyboard:
+        payloads[-1]["reply_markup"] = keyboard
+    return payloads
+
+
+def is_emergency_turn(messages: List[Dict[Text, Any]]) -> bool:
+    """Whether a turn's replies carry the emergency advice (its messages then go before older ones)."""
+    return any(((m.get("custom") or {}).get("triage") or {}).get("level") == "emergency" for m in messages)
+
+
 def _chat(recipient_id: Text) -> Union[int, Text]:
     try:
         return int(recipient_id)
@@ -447,7 +471,13 @@ class TelegramInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         return cls(TelegramSettings.load(credentials))
 
-    def __init__(self, settings: TelegramSettings, api: Optional[BotApi] = None, recent_updates: int = 10_000) -> None:
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        api: Optional[BotApi] = None,
+        recent_updates: int = 10_000,
+        outbox: Optional[Outbox] = None,
+    ) -> None:
         self.settings = settings
         self.problem = settings.problem()
         if self.problem:
@@ -460,6 +490,12 @@ class TelegramInput(InputChannel):
         self.recent: Union[RecentUpdates, SharedRecentUpdates] = (
             SharedRecentUpdates(settings.dedup_redis_url) if settings.dedup_redis_url else RecentUpdates(recent_updates)
         )
+        # Replies go through a durable outbox (bot/channels/telegram_outbox.py), sent one call at a
+        # time: the outbox, not BotApi's short retries, decides when to try again.
+        self.delivery: Optional[Delivery] = None
+        if self.api is not None and not self.problem:
+            sender = BotApi(str(settings.token), settings.api_base_url, attempts=1) if api is None else api
+            self.delivery = Delivery(outbox or Outbox(), lambda payload: sender.call("sendMessage", payload))
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """For messages Rasa starts itself (reminders, the trigger_intent API)."""
@@ -482,11 +518,15 @@ class TelegramInput(InputChannel):
 
         @telegram.listener("after_server_start")
         async def register(_: Sanic, __: asyncio.AbstractEventLoop) -> None:
+            if self.delivery is not None:
+                self.delivery.start()  # sends what waits in the outbox, also from before a restart
             if self.settings.set_webhook_on_start:
                 await self.register_webhook()
 
-        @telegram.listener("after_server_stop")
+        @telegram.listener("before_server_stop")
         async def close(_: Sanic, __: asyncio.AbstractEventLoop) -> None:
+            if self.delivery is not None:
+                await self.delivery.stop()
             if self.api:
                 await self.api.close()
 
@@ -541,7 +581,6 @@ class TelegramInput(InputChannel):
         if incoming.kind == "ignored" or incoming.chat_id is None or self.api is None:
             logger.debug("Telegram update %s ignored: nothing a person sent", incoming.update_id)
             return
-        out = TelegramOutput(self.api)
         chat = str(incoming.chat_id)
         failed = False
         if incoming.callback_query_id:
@@ -569,15 +608,26 @@ class TelegramInput(InputChannel):
                 failed = True
             if incoming.attachment:
                 collector.messages.append({"text": ATTACHMENT_NOTE})
-        for message in collector.messages:
-            message = {k: v for k, v in message.items() if k != "recipient_id"}
-            try:
-                await out.send_response(chat, message)
-            except Exception:
-                logger.exception("Telegram update %s: a reply could not be sent", incoming.update_id)
-                failed = True
+        messages = [{k: v for k, v in m.items() if k != "recipient_id"} for m in collector.messages]
         if failed:
+            messages.append({"text": APOLOGY})
+        payloads = [p for m in messages for p in send_message_payloads(chat, m)]
+        await self.send(chat, payloads, urgent=is_emergency_turn(messages), update_id=incoming.update_id)
+
+    async def send(
+        self, chat: Text, payloads: List[Dict[Text, Any]], urgent: bool = False, update_id: Any = None
+    ) -> None:
+        """Into the outbox, then out at once as far as Telegram and the pace allow; the rest follows."""
+        if self.delivery is not None:
             try:
-                await out.send_text_message(chat, APOLOGY)
+                await self.delivery.queue(chat, payloads, urgent)
+            except Exception:  # noqa: BLE001 (the outbox's database is down: send directly, best effort)
+                logger.exception("Telegram update %s: the outbox could not be written; sending directly", update_id)
+            else:
+                await self.delivery.drain(chat)
+                return
+        for payload in payloads:
+            try:
+                await self.api.call("sendMessage", payload)  # type: ignore[union-attr]
             except Exception:
-                logger.exception("Telegram update %s: the apology could not be sent either", incoming.update_id)
+                logger.exception("Telegram update %s: a reply could not be sent", update_id)

@@ -96,9 +96,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         elif self.engine.dialect.name != "sqlite":
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(
-                url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url)
-            )
+            self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:

@@ -66,10 +66,10 @@ class FakeTelegram:
         """The texts sent to a chat with sendMessage, in order."""
         return [c.payload["text"] for c in self.calls("sendMessage", chat_id)]
 
-    def fail(self, method: str, times: int = 1, status: int = 500) -> None:
-        """Make the next `times` calls of `method` fail with HTTP `status`."""
+    def fail(self, method: str, times: int = 1, status: int = 500, retry_after: int = 0) -> None:
+        """Make the next `times` calls of `method` fail with HTTP `status` (429: with `retry_after`)."""
         with self._lock:
-            self._failures.setdefault(method, []).extend([status] * times)
+            self._failures.setdefault(method, []).extend([(status, retry_after)] * times)
 
     def wait_for(self, check: Callable[[], bool], timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -98,11 +98,11 @@ class FakeTelegram:
         with self._lock:
             self._calls.append(Call(method, payload))
             failures = self._failures.get(method)
-            status = failures.pop(0) if failures else None
+            status, retry_after = failures.pop(0) if failures else (None, 0)
         if status is not None:
             error = {"ok": False, "error_code": status, "description": f"Fake failure {status}"}
             if status == 429:
-                error["parameters"] = {"retry_after": 0}
+                error["parameters"] = {"retry_after": retry_after}
             return web.json_response(error, status=status)
         return web.json_response({"ok": True, "result": self._result(method, payload)})
 

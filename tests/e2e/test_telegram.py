@@ -6,6 +6,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
@@ -195,6 +196,21 @@ def test_the_red_flag_screen_is_asked_with_buttons_and_a_yes_is_an_emergency(tel
     assert buttons == ["Yes, one of these", "No, none of these"]
     yes = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     assert press(telegram, chat, question, yes)[0].startswith("EMERGENCY: call 911 now")
+
+
+def test_the_emergency_advice_outlasts_flood_control_and_a_down_bot_api(telegram):
+    """Telegram refuses: 429 with retry_after 6 s, then 5xx. The webhook still answers at once, and the
+    advice arrives, first and whole, once Telegram takes messages again (it was lost for good before)."""
+    chat = new_chat()
+    telegram.fake.fail("sendMessage", times=1, status=429, retry_after=6)
+    telegram.fake.fail("sendMessage", times=2, status=502)
+    started = time.monotonic()
+    reply = telegram.post(text_update(chat, "I stopped baclofen and I'm seeing bugs on the walls"))
+    assert reply.status_code == 200 and time.monotonic() - started < 5
+    telegram.fake.wait_for(lambda: any("not a diagnosis" in t for t in telegram.fake.texts(chat)), timeout=40)
+    assert time.monotonic() - started >= 6, "retry_after was honoured"
+    tried = list(dict.fromkeys(telegram.fake.texts(chat)))  # every call, refused ones included
+    assert tried[0].startswith("EMERGENCY: call 911 now"), "the advice is always the first to go"
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret"])

@@ -1,0 +1,259 @@
+"""Telegram replies that are never lost: a durable outbox, delivered in order and paced.
+
+Before, a reply the Bot API refused for a few seconds (5xx) or under flood control (429 with a
+`retry_after` over 5 s) was dropped after three tries, while the webhook still answered 200 and the
+update was marked handled, so Telegram never delivered it again: the emergency advice could be lost
+for good. Now every reply is first written to an outbox table (SQL: a SQLite file by default, the
+PostgreSQL of DB_URL with several processes), then sent; a message leaves the outbox only when
+Telegram accepted it, or when Telegram says it can never be delivered (a 4xx other than 429: the
+person blocked the bot, the chat does not exist), which is logged as an error.
+
+- Order: per chat, oldest first, except that a turn carrying the emergency advice goes before
+  anything older that is still waiting. Only a chat's first waiting message can be taken, and only
+  by one sender at a time (an atomic claim with a short lease), so two processes never reorder a chat.
+- `retry_after` of a 429 is honoured in full for that chat; 5xx and network errors are retried with
+  growing waits (at most MAX_BACKOFF_S); nothing is given up while Telegram may still take it.
+- Pacing within Telegram's documented limits: about 30 messages a second across chats (GLOBAL_RATE)
+  and short bursts within one chat, then about one a second (CHAT_BURST, CHAT_RATE).
+- A background task (started with the server) sends whatever is due every second; the webhook
+  sends a turn's replies at once, so the usual path is as fast as before.
+
+Written by hand: no maintained library offers a durable, ordered, rate-limited outbox for the Bot
+API on SQLAlchemy 1.4 (aiogram 2.15, which Rasa pins, has none).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
+
+import sqlalchemy as sa
+
+from bot.paths import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
+
+URGENT, NORMAL = 0, 1
+LEASE_S = 30.0  # a claimed message is sent, retried or released within this; a dead sender's claim expires
+MAX_BACKOFF_S = 60.0
+GLOBAL_RATE = float(os.environ.get("TELEGRAM_GLOBAL_RATE", "25"))  # messages a second, all chats
+CHAT_BURST = int(os.environ.get("TELEGRAM_CHAT_BURST", "5"))
+CHAT_RATE = float(os.environ.get("TELEGRAM_CHAT_RATE", "1"))  # messages a second in one chat, after a burst
+
+METADATA = sa.MetaData()
+OUTBOX = sa.Table(
+    "telegram_outbox",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("chat_id", sa.String(64), nullable=False, index=True),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("not_before", sa.Float, nullable=False),
+    sa.Column("claimed_until", sa.Float, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+)
+
+
+def default_url() -> Text:
+    """TELEGRAM_OUTBOX_URL, else DB_URL (several processes share it), else a SQLite file in state/."""
+    return (
+        os.environ.get("TELEGRAM_OUTBOX_URL")
+        or os.environ.get("DB_URL")
+        or f"sqlite:///{PROJECT_ROOT / 'state' / 'telegram_outbox.db'}"
+    )
+
+
+@dataclass(frozen=True)
+class Pending:
+    id: int
+    chat_id: Text
+    payload: Dict[Text, Any]
+    attempts: int
+
+
+class Outbox:
+    """The outbox table; every method is synchronous (run it in a worker thread)."""
+
+    def __init__(self, url: Optional[Text] = None) -> None:
+        url = url or default_url()
+        if url.startswith("sqlite:///"):
+            os.makedirs(os.path.dirname(url[len("sqlite:///") :]) or ".", exist_ok=True)
+        self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        METADATA.create_all(self.engine)
+
+    def put(self, chat_id: Text, payloads: Sequence[Dict[Text, Any]], urgent: bool = False) -> None:
+        """Queue one turn's messages for a chat, in order."""
+        now = time.time()
+        rows = [
+            {
+                "chat_id": str(chat_id),
+                "priority": URGENT if urgent else NORMAL,
+                "payload": json.dumps(p),
+                "not_before": now,
+                "claimed_until": 0.0,
+                "attempts": 0,
+                "created": now,
+            }
+            for p in payloads
+        ]
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(OUTBOX.insert(), rows)
+
+    def claim(self, chat_id: Text, now: Optional[float] = None) -> Optional[Pending]:
+        """The chat's first waiting message, if it is due and nobody else holds it (then it is ours)."""
+        now = time.time() if now is None else now
+        with self.engine.begin() as connection:
+            head = connection.execute(
+                sa.select(OUTBOX)
+                .where(OUTBOX.c.chat_id == str(chat_id))
+                .order_by(OUTBOX.c.priority, OUTBOX.c.id)
+                .limit(1)
+            ).first()
+            if head is None or head.not_before > now or head.claimed_until > now:
+                return None
+            taken = connection.execute(
+                OUTBOX.update()
+                .where(OUTBOX.c.id == head.id, OUTBOX.c.claimed_until <= now)
+                .values(claimed_until=now + LEASE_S, attempts=head.attempts + 1)
+            ).rowcount
+        return Pending(head.id, head.chat_id, json.loads(head.payload), head.attempts + 1) if taken else None
+
+    def sent(self, message_id: int) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(OUTBOX.delete().where(OUTBOX.c.id == message_id))
+
+    def later(self, message_id: int, not_before: float) -> None:
+        """Release the claim; the chat waits until `not_before` (its later messages wait behind it)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                OUTBOX.update().where(OUTBOX.c.id == message_id).values(claimed_until=0.0, not_before=not_before)
+            )
+
+    def due_chats(self, now: Optional[float] = None) -> List[Text]:
+        now = time.time() if now is None else now
+        with self.engine.begin() as connection:
+            rows = connection.execute(
+                sa.select(OUTBOX.c.chat_id).where(OUTBOX.c.not_before <= now, OUTBOX.c.claimed_until <= now).distinct()
+            ).fetchall()
+        return [r.chat_id for r in rows]
+
+    def waiting(self, chat_id: Optional[Text] = None) -> int:
+        query = sa.select(sa.func.count()).select_from(OUTBOX)
+        if chat_id is not None:
+            query = query.where(OUTBOX.c.chat_id == str(chat_id))
+        with self.engine.begin() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
+
+class Pacer:
+    """Token buckets: GLOBAL_RATE across chats, and per chat a burst of CHAT_BURST then CHAT_RATE."""
+
+    def __init__(self, global_rate: float = GLOBAL_RATE, chat_burst: int = CHAT_BURST, chat_rate: float = CHAT_RATE):
+        self.global_rate, self.chat_burst, self.chat_rate = global_rate, chat_burst, chat_rate
+        self._global: Optional[tuple] = None
+        self._chats: Dict[Text, tuple] = {}
+
+    @staticmethod
+    def _take(bucket: tuple, capacity: float, rate: float, now: float) -> tuple:
+        tokens, last = bucket
+        return min(capacity, tokens + max(0.0, now - last) * rate), max(now, last)
+
+    def wait_for(self, chat_id: Text, now: Optional[float] = None) -> float:
+        """Seconds to wait before this chat may send; 0 means send now (and it is counted)."""
+        now = time.monotonic() if now is None else now
+        g = self._take(self._global or (self.global_rate, now), self.global_rate, self.global_rate, now)
+        c = self._take(self._chats.get(chat_id, (float(self.chat_burst), now)), self.chat_burst, self.chat_rate, now)
+        self._global, self._chats[chat_id] = g, c
+        if g[0] >= 1 and c[0] >= 1:
+            self._global, self._chats[chat_id] = (g[0] - 1, now), (c[0] - 1, now)
+            return 0.0
+        return max((1 - g[0]) / self.global_rate if g[0] < 1 else 0.0, (1 - c[0]) / self.chat_rate if c[0] < 1 else 0.0)
+
+
+# What the sender does with one message: returns None when Telegram took it, else the error.
+Send = Callable[[Dict[Text, Any]], Awaitable[None]]
+
+
+class Delivery:
+    """Sends what is due from the outbox, in order, within the pace, never dropping what may still go."""
+
+    def __init__(self, outbox: Outbox, send: Send, pacer: Optional[Pacer] = None) -> None:
+        self.outbox = outbox
+        self.send = send
+        self.pacer = pacer or Pacer()
+        self._task: Optional[asyncio.Task] = None
+
+    async def queue(self, chat_id: Text, payloads: Sequence[Dict[Text, Any]], urgent: bool = False) -> None:
+        await asyncio.to_thread(self.outbox.put, chat_id, payloads, urgent)
+
+    async def drain(self, chat_id: Text, max_wait_s: float = 5.0) -> None:
+        """Send the chat's due messages now, one by one, until none is due (or pacing asks for more
+        than `max_wait_s` of waiting: the background task carries on)."""
+        while True:
+            wait = self.pacer.wait_for(chat_id)
+            if wait > max_wait_s:
+                return
+            if wait:
+                await asyncio.sleep(wait)
+                continue
+            pending = await asyncio.to_thread(self.outbox.claim, chat_id)
+            if pending is None:
+                return
+            outcome = await self._send_one(pending)
+            if outcome is not None:  # not sent: the chat waits until then
+                return
+
+    async def _send_one(self, pending: Pending) -> Optional[float]:
+        """None when done with it (sent, or undeliverable for good); else when to try again."""
+        from bot.channels.telegram import TelegramApiError
+
+        try:
+            await self.send(pending.payload)
+        except TelegramApiError as error:
+            retry_after = getattr(error, "retry_after", None)
+            code = error.error_code or 0
+            if code == 429 or code >= 500 or code == 0:
+                backoff = float(retry_after) if retry_after else min(MAX_BACKOFF_S, 2.0 ** min(pending.attempts, 6))
+                when = time.time() + backoff
+                logger.warning("Telegram refused a message (%s); trying again in %.0f s", code or "no answer", backoff)
+                await asyncio.to_thread(self.outbox.later, pending.id, when)
+                return when
+            logger.error("Telegram can never take this message (%s: %s); dropped", code, error)
+        except Exception:  # noqa: BLE001 (never lose the message to a bug of ours: try again later)
+            logger.exception("sending a Telegram message failed; trying again")
+            when = time.time() + min(MAX_BACKOFF_S, 2.0 ** min(pending.attempts, 6))
+            await asyncio.to_thread(self.outbox.later, pending.id, when)
+            return when
+        await asyncio.to_thread(self.outbox.sent, pending.id)
+        return None
+
+    async def run_forever(self, every_s: float = 1.0) -> None:
+        while True:
+            try:
+                for chat_id in await asyncio.to_thread(self.outbox.due_chats):
+                    await self.drain(chat_id, max_wait_s=every_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 (the outbox database may be down: keep trying)
+                logger.exception("the Telegram outbox could not be read; trying again")
+            await asyncio.sleep(every_s)
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self.run_forever())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
