@@ -30,6 +30,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
 import aiohttp
 import redis
+import redis.asyncio as aioredis
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, Sanic, response
@@ -258,7 +259,7 @@ class RecentUpdates:
         self._size = size
         self._seen: OrderedDict[int, None] = OrderedDict()
 
-    def first_time(self, update_id: int) -> bool:
+    async def first_time(self, update_id: int) -> bool:
         if update_id in self._seen:
             self._seen.move_to_end(update_id)
             return False
@@ -275,18 +276,34 @@ class SharedRecentUpdates:
     atomic step on the Redis server, so two processes given the same re-delivered update answer it
     once. Telegram re-delivers for at most 24 hours, hence the default TTL. If Redis cannot be
     reached the update is answered (a duplicate answer is better than a person left unanswered)
-    and a warning is logged.
+    and a warning is logged. Redis is asked with the asyncio client and a short time limit: the
+    synchronous client stopped the whole process for two seconds per update while Redis hung.
     """
 
+    TIMEOUT_S = 0.5
+
     def __init__(self, url: Text, ttl_s: int = 86_400, key_prefix: Text = "baclofen:telegram:update:") -> None:
-        self._redis = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._url = url
         self._ttl_s = ttl_s
         self._prefix = key_prefix
+        self._clients: Dict[asyncio.AbstractEventLoop, Any] = {}
 
-    def first_time(self, update_id: int) -> bool:
+    def _client(self) -> Any:
+        loop = asyncio.get_running_loop()
+        if loop not in self._clients:  # an asyncio client belongs to the loop it was made in
+            self._clients = {
+                loop: aioredis.Redis.from_url(
+                    self._url, socket_connect_timeout=self.TIMEOUT_S, socket_timeout=self.TIMEOUT_S
+                )
+            }
+        return self._clients[loop]
+
+    async def first_time(self, update_id: int) -> bool:
         try:
-            return bool(self._redis.set(f"{self._prefix}{update_id}", 1, nx=True, ex=self._ttl_s))
-        except redis.RedisError as error:
+            key = f"{self._prefix}{update_id}"
+            answer = await asyncio.wait_for(self._client().set(key, 1, nx=True, ex=self._ttl_s), self.TIMEOUT_S * 2)
+            return bool(answer)
+        except (redis.RedisError, OSError, asyncio.TimeoutError) as error:
             logger.warning("Telegram: Redis for re-delivered updates unreachable (%s); answering", type(error).__name__)
             return True
 
@@ -343,15 +360,42 @@ class Incoming:
     metadata: Dict[Text, Any] = field(default_factory=dict)
 
 
+PRIVATE = "private"
+
+
+def _object(value: Any, what: Text) -> Dict[Text, Any]:
+    """A JSON object, {} when absent; anything else is a malformed update (TypeError -> 400)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} is not an object")
+    return value
+
+
+def _chat_id(chat: Dict[Text, Any]) -> Optional[int]:
+    chat_id = chat.get("id")
+    if chat_id is not None and (not isinstance(chat_id, int) or isinstance(chat_id, bool)):
+        raise TypeError("chat.id is not a number")
+    return chat_id
+
+
 def parse_update(update: Mapping[Text, Any]) -> Incoming:
-    """Classify an update; an edited message is read as a new message (it may add a red flag)."""
+    """Classify an update; an edited message is read as a new message (it may add a red flag).
+
+    Raises TypeError for a field of the wrong type (the webhook answers 400). Messages from group
+    chats are of kind "group": health advice is given in private chats only.
+    """
     update_id = update["update_id"]
     query = update.get("callback_query")
-    if isinstance(query, dict):
-        message = query.get("message") or {}
-        user = query.get("from") or {}
-        chat_id = (message.get("chat") or {}).get("id") or user.get("id")
+    if query is not None:
+        query = _object(query, "callback_query")
+        message = _object(query.get("message"), "callback_query.message")
+        user = _object(query.get("from"), "callback_query.from")
+        chat = _object(message.get("chat"), "chat")
+        chat_id = _chat_id(chat) or _chat_id(user)
         meta = {"update_id": update_id, "message_id": message.get("message_id"), "user_id": user.get("id")}
+        if chat.get("type", PRIVATE) != PRIVATE:
+            return Incoming(update_id, "group", chat_id, callback_query_id=query.get("id"), metadata={"telegram": meta})
         return Incoming(
             update_id,
             "callback",
@@ -360,15 +404,18 @@ def parse_update(update: Mapping[Text, Any]) -> Incoming:
             callback_query_id=query.get("id"),
             metadata={"telegram": meta},
         )
-    key = next((k for k in ("message", "edited_message") if isinstance(update.get(k), dict)), None)
+    key = next((k for k in ("message", "edited_message") if update.get(k) is not None), None)
     if key is None:
         return Incoming(update_id, "ignored")
-    message = update[key]
-    user = message.get("from") or {}
-    chat_id = (message.get("chat") or {}).get("id")
+    message = _object(update[key], key)
+    user = _object(message.get("from"), "from")
+    chat = _object(message.get("chat"), "chat")
+    chat_id = _chat_id(chat)
     if chat_id is None or user.get("is_bot"):
         return Incoming(update_id, "ignored")
     meta = {"update_id": update_id, "message_id": message.get("message_id"), "user_id": user.get("id")}
+    if chat.get("type", PRIVATE) != PRIVATE:
+        return Incoming(update_id, "group", chat_id, metadata={"telegram": meta})
     if key == "edited_message":
         meta["edited"] = True
     if isinstance(message.get("text"), str):
@@ -460,6 +507,49 @@ class _TurnCollector(CollectingOutputChannel):
         return "telegram"
 
 
+GROUP_NOTE = (
+    "I can only help one person at a time, in a private chat. Please write to me directly (tap my "
+    "name, then Message). If this is an emergency, call your local emergency number now."
+)
+STALE_BUTTON_NOTE = (
+    "That button belongs to an earlier question, so I did not use it. Please answer the latest "
+    "question, or type what you want to say."
+)
+
+
+class LatestKeyboards:
+    """Per chat, the message that carries the buttons of the latest question (in this process).
+
+    A button pressed on any other message, or on that one after it was answered, is stale: pressing
+    "Tablets" under an old question after the assessment re-assessed the person as routine. Unknown
+    chats (another process sent the buttons, or a restart) are let through.
+    """
+
+    USED = -1
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._latest: OrderedDict[Text, int] = OrderedDict()
+        self._size = size
+
+    def shown(self, chat: Text, message_id: Any) -> None:
+        if isinstance(message_id, int):
+            self._set(chat, message_id)
+
+    def answered(self, chat: Text) -> None:
+        if chat in self._latest:
+            self._set(chat, self.USED)
+
+    def is_stale(self, chat: Text, message_id: Any) -> bool:
+        latest = self._latest.get(chat)
+        return latest is not None and latest != message_id
+
+    def _set(self, chat: Text, value: int) -> None:
+        self._latest[chat] = value
+        self._latest.move_to_end(chat)
+        while len(self._latest) > self._size:
+            self._latest.popitem(last=False)
+
+
 class TelegramInput(InputChannel):
     """POST /webhooks/telegram/webhook: Telegram updates, checked, de-duplicated and answered."""
 
@@ -495,7 +585,15 @@ class TelegramInput(InputChannel):
         self.delivery: Optional[Delivery] = None
         if self.api is not None and not self.problem:
             sender = BotApi(str(settings.token), settings.api_base_url, attempts=1) if api is None else api
-            self.delivery = Delivery(outbox or Outbox(), lambda payload: sender.call("sendMessage", payload))
+            self.delivery = Delivery(
+                outbox or Outbox(), lambda payload: sender.call("sendMessage", payload), on_sent=self._sent
+            )
+        self.keyboards = LatestKeyboards()
+        self.groups_told = RecentUpdates(recent_updates)  # group chats already asked to write privately
+
+    def _sent(self, chat: Text, payload: Dict[Text, Any], result: Any) -> None:
+        if "reply_markup" in payload and isinstance(result, dict):
+            self.keyboards.shown(chat, result.get("message_id"))
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """For messages Rasa starts itself (reminders, the trigger_intent API)."""
@@ -560,14 +658,19 @@ class TelegramInput(InputChannel):
             return 403, "forbidden"
         try:
             update = json.loads(body or b"")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than Python goes
             return 400, "not JSON"
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return 400, "not a Telegram update"
-        if not self.recent.first_time(update["update_id"]):
+        try:
+            incoming = parse_update(update)
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            logger.warning("Telegram: a malformed update refused (%s)", type(error).__name__)
+            return 400, "not a Telegram update"
+        if not await self.recent.first_time(update["update_id"]):
             logger.info("Telegram update %s was delivered again: already handled", update["update_id"])
             return 200, "ok"
-        await self.handle_update(parse_update(update), on_new_message, agent)
+        await self.handle_update(incoming, on_new_message, agent)
         return 200, "ok"
 
     async def handle_update(
@@ -582,12 +685,21 @@ class TelegramInput(InputChannel):
             logger.debug("Telegram update %s ignored: nothing a person sent", incoming.update_id)
             return
         chat = str(incoming.chat_id)
+        if incoming.kind == "group":
+            await self.answer_group(chat, incoming)
+            return
         failed = False
         if incoming.callback_query_id:
             try:  # stops the spinner on the button; the message is handled even if this fails
                 await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
             except TelegramApiError:
                 logger.exception("Telegram update %s: answerCallbackQuery failed", incoming.update_id)
+            if self.keyboards.is_stale(chat, incoming.metadata.get("telegram", {}).get("message_id")):
+                await self.send(
+                    chat, [{"chat_id": _chat(chat), "text": STALE_BUTTON_NOTE}], update_id=incoming.update_id
+                )
+                return
+        self.keyboards.answered(chat)
         collector = _TurnCollector()
         if incoming.kind == "unsupported" or not incoming.texts:
             collector.messages.append({"text": NOT_TEXT_REPLY})
@@ -613,6 +725,17 @@ class TelegramInput(InputChannel):
             messages.append({"text": APOLOGY})
         payloads = [p for m in messages for p in send_message_payloads(chat, m)]
         await self.send(chat, payloads, urgent=is_emergency_turn(messages), update_id=incoming.update_id)
+
+    async def answer_group(self, chat: Text, incoming: Incoming) -> None:
+        """In a group, say once (per process) to write privately; nothing said there reaches Rasa,
+        so no health advice is posted to the group and its members never share one conversation."""
+        if incoming.callback_query_id:
+            try:
+                await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})  # type: ignore[union-attr]
+            except TelegramApiError:
+                logger.exception("Telegram update %s: answerCallbackQuery failed", incoming.update_id)
+        if await self.groups_told.first_time(incoming.chat_id or 0):
+            await self.send(chat, [{"chat_id": _chat(chat), "text": GROUP_NOTE}], update_id=incoming.update_id)
 
     async def send(
         self, chat: Text, payloads: List[Dict[Text, Any]], urgent: bool = False, update_id: Any = None

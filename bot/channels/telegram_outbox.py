@@ -84,7 +84,12 @@ class Outbox:
         url = url or default_url()
         if url.startswith("sqlite:///"):
             os.makedirs(os.path.dirname(url[len("sqlite:///") :]) or ".", exist_ok=True)
-        self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        if url in ("sqlite://", "sqlite:///:memory:"):  # one shared connection, or each thread sees an empty database
+            self.engine = sa.create_engine(
+                url, poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False}, hide_parameters=True
+            )
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
         METADATA.create_all(self.engine)
 
     def put(self, chat_id: Text, payloads: Sequence[Dict[Text, Any]], urgent: bool = False) -> None:
@@ -177,17 +182,22 @@ class Pacer:
         return max((1 - g[0]) / self.global_rate if g[0] < 1 else 0.0, (1 - c[0]) / self.chat_rate if c[0] < 1 else 0.0)
 
 
-# What the sender does with one message: returns None when Telegram took it, else the error.
-Send = Callable[[Dict[Text, Any]], Awaitable[None]]
+# Sends one message; returns Telegram's result (the sent message) or raises TelegramApiError.
+Send = Callable[[Dict[Text, Any]], Awaitable[Any]]
+# Told about every message Telegram took: (chat id, the payload, Telegram's result).
+Sent = Callable[[Text, Dict[Text, Any], Any], None]
 
 
 class Delivery:
     """Sends what is due from the outbox, in order, within the pace, never dropping what may still go."""
 
-    def __init__(self, outbox: Outbox, send: Send, pacer: Optional[Pacer] = None) -> None:
+    def __init__(
+        self, outbox: Outbox, send: Send, pacer: Optional[Pacer] = None, on_sent: Optional[Sent] = None
+    ) -> None:
         self.outbox = outbox
         self.send = send
         self.pacer = pacer or Pacer()
+        self.on_sent = on_sent
         self._task: Optional[asyncio.Task] = None
 
     async def queue(self, chat_id: Text, payloads: Sequence[Dict[Text, Any]], urgent: bool = False) -> None:
@@ -214,8 +224,9 @@ class Delivery:
         """None when done with it (sent, or undeliverable for good); else when to try again."""
         from bot.channels.telegram import TelegramApiError
 
+        result: Any = None
         try:
-            await self.send(pending.payload)
+            result = await self.send(pending.payload)
         except TelegramApiError as error:
             retry_after = getattr(error, "retry_after", None)
             code = error.error_code or 0
@@ -232,6 +243,8 @@ class Delivery:
             await asyncio.to_thread(self.outbox.later, pending.id, when)
             return when
         await asyncio.to_thread(self.outbox.sent, pending.id)
+        if self.on_sent is not None:
+            self.on_sent(pending.chat_id, pending.payload, result)
         return None
 
     async def run_forever(self, every_s: float = 1.0) -> None:

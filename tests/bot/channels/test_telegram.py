@@ -98,40 +98,55 @@ def test_secret_check(received, ok):
     assert secret_matches(SECRET, received) is ok
 
 
-def test_recent_updates_answer_each_update_once_and_forget_the_oldest():
+async def test_recent_updates_answer_each_update_once_and_forget_the_oldest():
     recent = RecentUpdates(size=3)
-    assert [recent.first_time(i) for i in (1, 2, 1, 3, 2)] == [True, True, False, True, False]
-    assert recent.first_time(4)  # 1 was used least recently and is forgotten
-    assert recent.first_time(1)
-    assert not recent.first_time(4)
+    assert [await recent.first_time(i) for i in (1, 2, 1, 3, 2)] == [True, True, False, True, False]
+    assert await recent.first_time(4)  # 1 was used least recently and is forgotten
+    assert await recent.first_time(1)
+    assert not await recent.first_time(4)
 
 
-def test_shared_recent_updates_answer_an_update_once_across_processes():
+async def test_shared_recent_updates_answer_an_update_once_across_processes():
     """Two channel instances (two Rasa processes) on this machine's Redis: one answer per update."""
     import uuid
-    from concurrent.futures import ThreadPoolExecutor
 
     from bot.channels.telegram import SharedRecentUpdates
 
     prefix = f"test:telegram:{uuid.uuid4().hex[:8]}:"
     first = SharedRecentUpdates("redis://127.0.0.1:6379/4", ttl_s=60, key_prefix=prefix)
     second = SharedRecentUpdates("redis://127.0.0.1:6379/4", ttl_s=60, key_prefix=prefix)
-    assert first.first_time(7) is True
-    assert second.first_time(7) is False
-    assert second.first_time(8) is True
+    assert await first.first_time(7) is True
+    assert await second.first_time(7) is False
+    assert await second.first_time(8) is True
     stores = [first, second]
-    with ThreadPoolExecutor(max_workers=8) as pool:  # the same re-delivered update, at once, everywhere
-        answers = list(pool.map(lambda i: stores[i % 2].first_time(9), range(16)))
+    # the same re-delivered update, at once, everywhere
+    answers = await asyncio.gather(*(stores[i % 2].first_time(9) for i in range(16)))
     assert answers.count(True) == 1
 
 
-def test_shared_recent_updates_answer_when_redis_is_unreachable(caplog):
+async def test_shared_recent_updates_answer_when_redis_is_unreachable(caplog):
     from bot.channels.telegram import SharedRecentUpdates
 
     down = SharedRecentUpdates("redis://127.0.0.1:1/0")
-    assert down.first_time(7) is True
-    assert down.first_time(7) is True  # cannot tell: answering twice beats not answering
+    assert await down.first_time(7) is True
+    assert await down.first_time(7) is True  # cannot tell: answering twice beats not answering
     assert "unreachable" in caplog.text
+
+
+async def test_a_hung_redis_costs_an_update_at_most_a_second():
+    """A Redis that accepts connections but never answers (as a stopped one does)."""
+    import socket
+    import time
+
+    from bot.channels.telegram import SharedRecentUpdates
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        hung = SharedRecentUpdates(f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        started = time.monotonic()
+        assert await hung.first_time(7) is True
+        assert time.monotonic() - started < 1.5
 
 
 def test_the_channel_uses_redis_for_updates_only_when_told():
@@ -291,6 +306,8 @@ class RecordingApi:
         if method in self.failing:
             self.failing.remove(method)
             raise TelegramApiError(method, "Bad Request", 400)
+        if method == "sendMessage":
+            return {"message_id": 500 + len(self.calls), "chat": {"id": (payload or {}).get("chat_id")}}
         return True
 
     async def close(self) -> None:
@@ -321,7 +338,11 @@ class FakeBot:
 
 
 def channel(api: Optional[RecordingApi] = None) -> TelegramInput:
-    return TelegramInput(TelegramSettings(token="1:t", webhook_secret=SECRET), api=api or RecordingApi())
+    """A configured channel with an outbox of its own (an in-memory SQLite database)."""
+    from bot.channels.telegram_outbox import Outbox
+
+    settings = TelegramSettings(token="1:t", webhook_secret=SECRET)
+    return TelegramInput(settings, api=api or RecordingApi(), outbox=Outbox("sqlite://"))
 
 
 def body(payload: Dict[str, Any]) -> bytes:
@@ -517,3 +538,79 @@ async def test_a_webhook_registration_that_fails_is_logged_and_does_not_raise(ca
     without_url = TelegramInput(TelegramSettings(token="1:t", webhook_secret=SECRET), api=RecordingApi())
     assert await without_url.register_webhook() is False
     assert "TELEGRAM_WEBHOOK_URL" in caplog.text
+
+
+def press(message_id: int, data: str, update_id: int = 8) -> Dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": {"id": 99},
+            "data": data,
+            "message": {"message_id": message_id, "chat": {"id": CHAT, "type": "private"}},
+        },
+    }
+
+
+async def test_a_button_of_an_earlier_question_is_not_used_and_says_why():
+    api = RecordingApi()
+    telegram = channel(api)
+    ask_route = FakeBot([{"text": "How is it taken?", "buttons": [{"title": "Tablets", "payload": "tablets"}]}])
+    await telegram.handle_request(SECRET, body(update(message=message(text="my legs are stiff"))), ask_route)
+    route_question = [p for m, p in api.calls if m == "sendMessage" and "reply_markup" in p][-1]
+    route_message_id = 500 + api.calls.index(("sendMessage", route_question)) + 1
+    ask_screen = FakeBot([{"text": "Is any of these happening?", "buttons": [{"title": "No", "payload": "no"}]}])
+    await telegram.handle_request(SECRET, body(update(update_id=10, message=message(text="that's all"))), ask_screen)
+    rasa = FakeBot([{"text": "assessed again"}])
+    await telegram.handle_request(SECRET, body(press(route_message_id, "tablets")), rasa)
+    assert rasa.received == [], "the old button never reached Rasa"
+    assert api.texts()[-1].startswith("That button belongs to an earlier question")
+    assert ("answerCallbackQuery", {"callback_query_id": "cb8"}) in api.calls
+
+
+async def test_the_latest_questions_button_is_used_once():
+    api = RecordingApi()
+    telegram = channel(api)
+    ask = FakeBot([{"text": "Is any of these happening?", "buttons": [{"title": "No", "payload": "no"}]}])
+    await telegram.handle_request(SECRET, body(update(message=message(text="that's all"))), ask)
+    latest = 500 + len(api.calls)
+    rasa = FakeBot([{"text": "URGENT"}])
+    await telegram.handle_request(SECRET, body(press(latest, "no")), rasa)
+    assert [m.text for m in rasa.received] == ["no"]
+    again = FakeBot([{"text": "again"}])
+    await telegram.handle_request(SECRET, body(press(latest, "no", update_id=9)), again)
+    assert again.received == [], "answered already"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"update_id": 1, "message": {"chat": "x", "text": "hi"}},
+        {"update_id": 2, "message": {"chat": {"id": "not a number", "type": "private"}, "text": "hi"}},
+        {"update_id": 3, "message": "a string"},
+        {"update_id": 4, "callback_query": ["a", "list"]},
+        {"update_id": 5, "message": {"chat": {"id": 1, "type": "private"}, "from": 7, "text": "hi"}},
+    ],
+)
+async def test_a_malformed_update_is_a_400_not_a_crash(broken):
+    api = RecordingApi()
+    assert await channel(api).handle_request(SECRET, body(broken), FakeBot()) == (400, "not a Telegram update")
+    assert api.calls == []
+
+
+async def test_json_nested_deeper_than_python_goes_is_a_400():
+    deep = b'{"update_id": 1, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert await channel(RecordingApi()).handle_request(SECRET, deep, FakeBot()) == (400, "not JSON")
+
+
+async def test_in_a_group_the_bot_asks_once_to_write_privately_and_gives_no_advice_there():
+    api = RecordingApi()
+    telegram = channel(api)
+    rasa = FakeBot([{"text": "EMERGENCY"}])
+    group = {"message_id": 3, "date": 0, "chat": {"id": -100, "type": "supergroup"}, "from": {"id": 99}}
+    for update_id in (20, 21):
+        update_body = {"update_id": update_id, "message": {**group, "text": "my dad is seeing things"}}
+        assert await telegram.handle_request(SECRET, body(update_body), rasa) == (200, "ok")
+    assert rasa.received == [], "nothing said in a group reaches the assessment"
+    sent = [p for m, p in api.calls if m == "sendMessage"]
+    assert len(sent) == 1 and sent[0]["chat_id"] == -100 and "private chat" in sent[0]["text"]
