@@ -7,7 +7,11 @@ Rasa 3.6's `SocketIOInput` is the right mechanism (the widget speaks its protoco
    never receives a reply (RasaHQ/rasa#13027);
 2. it sends a custom payload as keyword arguments of `emit`, so our `{"triage": ...}` payload
    raises a TypeError and the reply is lost; here it is sent as `{"custom": {...}}`;
-3. it accepts any Origin; here the engine.io server only accepts the configured origins.
+3. it accepts any Origin; here the engine.io server only accepts the configured origins. It
+   checks them but adds no CORS headers of its own: with Rasa's `--cors`, Sanic-CORS already adds
+   `Access-Control-Allow-Origin` to /socket.io, and engine.io added it a second time, so browsers
+   refused every response of the long-polling transport (only websockets worked, and a page behind
+   a proxy without websockets got nothing).
 
 Messages go through `bot.channels.guard.deliver` (length limit, no "/intent" shortcut, an answer
 even when the action server is down).
@@ -92,6 +96,8 @@ class WebChatInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         cors = "*" if "*" in self.origins else self.origins
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
+        # The origin check stays; the headers are Sanic-CORS's alone (point 3 of the module docstring).
+        sio.eio._cors_headers = lambda environ: []
         blueprint = AppAwareBlueprint(sio, self.socketio_path, "webchat_socketio", __name__)
         self.sio = sio
 

@@ -124,6 +124,16 @@ def test_a_page_from_another_origin_cannot_open_a_chat(bot_url):
     assert allowed_origin.status_code == 200
 
 
+def test_long_polling_answers_the_page_with_one_cors_header(bot_url, web_url):
+    """Two Access-Control-Allow-Origin headers (Rasa's --cors and engine.io's) made browsers refuse
+    every long-polling response: only websockets worked."""
+    import requests
+
+    reply = requests.get(f"{bot_url}/socket.io/?EIO=4&transport=polling", headers={"Origin": web_url}, timeout=10)
+    assert reply.status_code == 200
+    assert reply.raw.headers.getlist("Access-Control-Allow-Origin") == [web_url]
+
+
 def test_clinician_view_shows_why_and_saves_a_scenario(browser, web_url, tmp_path):
     from bot.flows.scenario import load_file
 
@@ -147,3 +157,57 @@ def test_clinician_view_shows_why_and_saves_a_scenario(browser, web_url, tmp_pat
     (scenario,) = scenario_file.scenarios
     assert len(scenario.turns) == 1
     context.close()
+
+
+def test_a_button_of_an_earlier_question_is_not_sent_and_the_page_says_why(page):
+    send(page, "my legs are really stiff since i ran out of baclofen")
+    tablets = page.get_by_role("button", name="Tablets or liquid")
+    tablets.wait_for(timeout=15000)
+    tablets.click()
+    page.get_by_text("Is there anything else you have noticed?").wait_for(timeout=15000)
+    before = bot_bubbles(page).count()
+    tablets.click()  # the route question was answered already
+    page.get_by_text("That button belongs to an earlier question").wait_for(timeout=5000)
+    page.wait_for_timeout(1500)
+    assert bot_bubbles(page).count() == before + 1, "only the note: nothing reached the bot"
+
+
+def test_with_the_bot_unreachable_the_page_says_so_with_the_number_and_sends_once_back(browser, tmp_path):
+    """The chat page of a bot whose Rasa server is down: a lasting notice with a tel: link; what the
+    person types waits and is sent when the server is back."""
+    import subprocess
+    import sys
+
+    import requests
+
+    from tests.e2e.conftest import LOGS, BotServers, free_port, wait_until
+
+    web_port = free_port()
+    servers = BotServers(tmp_path, "offline", web_port)
+    servers.start_actions()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli.serve_web", "--port", str(web_port), "--rasa-url", servers.url],
+        env=servers.env,
+        stdout=open(LOGS / "offline-web.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
+    context = browser.new_context(viewport={"width": 420, "height": 860})
+    try:
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{web_port}", timeout=2).ok, "chat page server", 30)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{web_port}")
+        offline = page.get_by_test_id("offline-notice")
+        offline.wait_for(state="visible", timeout=15000)
+        assert "Not connected" in offline.inner_text()
+        assert offline.get_by_role("link", name="911").get_attribute("href") == "tel:911"
+        send(page, "I stopped my baclofen and I'm seeing bugs on the walls")
+        page.get_by_text("will be sent as soon as the connection is back").wait_for(timeout=5000)
+        servers.start_rasa()  # back
+        page.get_by_test_id("emergency-banner").wait_for(state="visible", timeout=60000)
+        assert offline.is_hidden()
+        page.get_by_text("EMERGENCY: call 911").wait_for()
+    finally:
+        context.close()
+        web.terminate()
+        web.wait(timeout=10)
+        servers.stop()

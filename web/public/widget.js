@@ -7,6 +7,10 @@
  * deep-chat (npm) draws the chat; this file adapts it to Rasa's socket.io protocol
  * (session_request / session_confirm / user_uttered / bot_uttered), renders Rasa's quick replies
  * as buttons, and shows an emergency banner when a reply's custom payload says so.
+ *
+ * When the bot cannot be reached, a lasting notice says so with the emergency number as a tel:
+ * link, and what the person types waits here and is sent once the connection is back. Buttons of
+ * an earlier question are not sent: the person is told to answer the latest one.
  */
 (function () {
   "use strict";
@@ -57,8 +61,8 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function buttonsHtml(replies) {
-    return '<div class="bb-replies" role="group" aria-label="Quick replies">' + replies.map(function (r) {
+  function buttonsHtml(replies, group) {
+    return '<div class="bb-replies" role="group" aria-label="Quick replies" data-group="' + group + '">' + replies.map(function (r) {
       return '<button type="button" class="deep-chat-button bb-reply" data-payload="' + escapeHtml(r.payload) + '">' + escapeHtml(r.title) + "</button>";
     }).join(" ") + "</div>";
   }
@@ -67,13 +71,31 @@
     var root = el("section", { class: "bb-widget", "aria-label": "Baclofen symptom self-assessment chat" });
     var banner = el("div", { class: "bb-banner", role: "alert", "data-testid": "emergency-banner", hidden: "" });
     var notice = el("div", { class: "bb-notice", role: "status", "data-testid": "urgent-notice", hidden: "" });
+    var offline = el("div", { class: "bb-offline", role: "alert", "data-testid": "offline-notice", hidden: "" });
     var disclaimer = el("p", { class: "bb-disclaimer", "data-testid": "disclaimer" }, [
       "This chat is a self-assessment, not a diagnosis. In an emergency call ", telLink(fallbackNumber), " now.",
     ]);
     var chat = document.createElement("deep-chat");
     chat.className = "bb-chat";
     chat.setAttribute("aria-label", "Chat messages and message box");
-    root.append(disclaimer, banner, notice);
+    root.append(disclaimer, banner, offline, notice);
+    // Not connected: said at once and kept on screen until the bot answers again.
+    var waiting = [];
+    function showOffline() {
+      offline.replaceChildren(
+        el("strong", {}, ["Not connected to the assistant."]),
+        " If this is an emergency, call ", telLink(fallbackNumber), " now. ",
+        waiting.length ? "Your message will be sent as soon as the connection is back." : "Trying to reconnect…"
+      );
+      offline.hidden = false;
+    }
+    // Buttons belong to the question they came with; only the latest question's can be pressed.
+    var latestGroup = localStorage.getItem(KEY + "-buttons") || "";
+    function newGroup() {
+      latestGroup = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+      localStorage.setItem(KEY + "-buttons", latestGroup);
+      return latestGroup;
+    }
     var panel = clinician ? clinicianPanel(root) : null;
     var current = null;
 
@@ -112,9 +134,19 @@
     chat.introMessage = { text: "Describe in your own words how you (or the person you care for) feel, or ask a question about baclofen." };
     chat.textInput = { placeholder: { text: "Type how you feel…" }, characterLimit: 2000 };
     chat.requestBodyLimits = { maxMessages: 1 };
+    var respond = null;  // deep-chat's onResponse, once connected
     chat.htmlClassUtilities = {
       "bb-reply": {
-        events: { click: function (event) { chat.submitUserMessage({ text: event.target.dataset.payload }); } },
+        events: {
+          click: function (event) {
+            var group = event.target.closest(".bb-replies");
+            if (!group || group.dataset.group !== latestGroup) {
+              if (respond) respond({ text: "That button belongs to an earlier question, so I did not use it. Please answer the latest question, or type what you want to say." });
+              return;
+            }
+            chat.submitUserMessage({ text: event.target.dataset.payload });
+          },
+        },
       },
     };
     chat.connect = {
@@ -124,11 +156,32 @@
         // deep-chat may call the handler again (when it re-renders): one live socket only,
         // or every reply would arrive twice.
         if (current) current.disconnect();
-        var socket = window.io(rasaUrl, { transports: ["websocket"] });
+        // The default transports: long polling first, then an upgrade to websockets (a proxy that
+        // blocks websockets still gets a chat).
+        var socket = window.io(rasaUrl);
+        var confirmed = false;
         current = socket;
+        respond = signals.onResponse;
+        function send(text) {
+          latestGroup = "";  // any message answers the question on screen
+          localStorage.setItem(KEY + "-buttons", "");
+          socket.emit("user_uttered", { message: text, session_id: id });
+          if (panel) panel.said(text);
+        }
+        signals.onOpen();  // the message box stays usable while disconnected: messages wait here
         socket.on("connect", function () { socket.emit("session_request", { session_id: id }); });
-        socket.on("session_confirm", function () { signals.onOpen(); });
-        socket.on("disconnect", function () { signals.onClose(); });
+        socket.on("session_confirm", function () {
+          confirmed = true;
+          offline.hidden = true;
+          waiting.splice(0).forEach(send);
+        });
+        function lost() {
+          if (socket !== current) return;  // an old socket closed on purpose
+          confirmed = false;
+          showOffline();
+        }
+        socket.on("disconnect", lost);
+        socket.on("connect_error", lost);
         socket.on("bot_uttered", function (msg) {
           if (msg && msg.custom && msg.custom.triage) {
             remember(msg.custom.triage);
@@ -137,12 +190,16 @@
             return;
           }
           if (msg && msg.text) signals.onResponse({ text: msg.text });
-          if (msg && msg.quick_replies && msg.quick_replies.length) signals.onResponse({ html: buttonsHtml(msg.quick_replies) });
+          if (msg && msg.quick_replies && msg.quick_replies.length) signals.onResponse({ html: buttonsHtml(msg.quick_replies, newGroup()) });
         });
         signals.newUserMessage.listener = function (body) {
           var text = (body.messages || []).map(function (m) { return m.text || ""; }).join(" ");
-          socket.emit("user_uttered", { message: text, session_id: id });
-          if (panel) panel.said(text);
+          if (confirmed) {
+            send(text);
+          } else {
+            waiting.push(text);
+            showOffline();
+          }
         };
       },
     };
