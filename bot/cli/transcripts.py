@@ -46,7 +46,9 @@ def render(tracker: DialogueStateTracker, redact: bool = False) -> str:
                 lines.append(f"- understood: {', '.join(understood)}")
             lines.append("")
         elif isinstance(event, BotUttered):
-            triage = (event.data or {}).get("custom", {}).get("triage") if isinstance(event.data, dict) else None
+            # Rasa stores `"custom": None` on every plain bot message.
+            custom = (event.data or {}).get("custom") if isinstance(event.data, dict) else None
+            triage = custom.get("triage") if isinstance(custom, dict) else None
             if event.text:
                 lines.append(f"> **Bot**: {event.text}")
             if isinstance(triage, dict):

@@ -2,6 +2,7 @@
 
     python -m bot.flows validate tests/flows/
     python -m bot.flows run tests/flows/ --url http://127.0.0.1:5005 --report report.html --junit junit.xml
+    python -m bot.flows symptoms        # the ids a scenario may name, with their plain names
 
 Exit codes: 0 everything passed (or the files are valid); 1 a scenario failed (or a file has
 mistakes, for `validate`); 2 nothing could be run (mistakes in the files, or no bot at --url).
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check scenario files without a bot")
     check.add_argument("paths", nargs="+", type=Path, help="scenario files or folders")
+    commands.add_parser("symptoms", help="list the symptom, route and event ids scenarios may name")
     play = commands.add_parser("run", help="play the scenarios against a running bot")
     play.add_argument("paths", nargs="+", type=Path, help="scenario files or folders")
     play.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
@@ -91,8 +93,30 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.failed else 0
 
 
+def symptoms() -> int:
+    """Every id `expect: symptoms` and `understood:` may name, grouped, with what it means."""
+    from bot.knowledge import load_catalogue
+
+    catalogue = load_catalogue()
+    print("Symptoms (expect: symptoms, understood:)")
+    for severity in ("red_flag", "pump_red_flag", "withdrawal", "side_effect", "misuse"):
+        group = [x for x in catalogue.symptoms.values() if x.severity == severity]
+        print(f"  {severity.replace('_', ' ')}:")
+        for x in sorted(group, key=lambda x: x.id):
+            print(f"    {x.id:24} {x.plain}")
+    print("Routes (understood:)")
+    for route in catalogue.routes.values():
+        print(f"    {route.id:24} {route.label}")
+    print("Events (understood:)")
+    for event in catalogue.events.values():
+        print(f"    {event.id:24} {event.label}")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "symptoms":
+        return symptoms()
     if args.command == "validate":
         return validate(args.paths)
     return run(args)

@@ -12,7 +12,12 @@ from typing import Dict, List
 
 from bot.flows.runner import Run, ScenarioResult
 
-FAILURE_TYPES = {"under": "under-triage", "over": "over-triage", "failed": "mismatch"}
+FAILURE_TYPES = {
+    "under": "under-triage",
+    "earlier": "earlier-than-expected",
+    "over": "over-triage",
+    "failed": "mismatch",
+}
 
 
 def _transcript(result: ScenarioResult) -> str:

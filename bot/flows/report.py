@@ -21,6 +21,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 # The order results are listed in: the dangerous failures first.
 CATEGORIES: Tuple[Tuple[str, str], ...] = (
     ("under", "Under-triage"),
+    ("earlier", "Earlier than expected"),
     ("over", "Over-triage"),
     ("failed", "Other failures"),
     ("error", "Could not run"),
@@ -55,7 +56,7 @@ def confusion_matrix(results: Sequence[ScenarioResult]) -> Matrix:
         if r.category == "error":
             continue
         row = counts.setdefault(tuple(r.scenario.levels), [0] * len(LEVELS))
-        row[rank(r.given)] += 1
+        row[rank(r.level_seen)] += 1
     keys = sorted(counts, key=lambda k: (rank(k[-1]), rank(k[0])), reverse=True)
     return Matrix([(k, counts[k]) for k in keys])
 
@@ -66,7 +67,8 @@ def summary_lines(run: Run, cover: Optional[Coverage] = None) -> List[str]:
     n = len(run.results)
     lines = [
         f"{n} scenarios in {run.seconds:.1f} s: {n - len(run.failed)} passed, {len(run.failed)} failed"
-        f" (under-triage {len(run.by_category('under'))}, over-triage {len(run.by_category('over'))},"
+        f" (under-triage {len(run.by_category('under'))}, earlier than expected {len(run.by_category('earlier'))},"
+        f" over-triage {len(run.by_category('over'))},"
         f" other {len(run.by_category('failed'))}, could not run {len(run.by_category('error'))})",
     ]
     for category, title in CATEGORIES[:-1]:

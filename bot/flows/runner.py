@@ -99,6 +99,24 @@ class ScenarioResult:
         return self.turns[number - 1].level
 
     @property
+    def earlier_turn(self) -> Optional[int]:
+        """The turn before `in turn` that already gave an accepted level, when the judged turn did not.
+
+        Earlier is safer (the emergency advice one message sooner): a difference to report, never
+        an under-triage.
+        """
+        in_turn = self.scenario.in_turn
+        if not in_turn or self.given in self.scenario.levels:
+            return None
+        return next((t.number for t in self.turns[: in_turn - 1] if t.level in self.scenario.levels), None)
+
+    @property
+    def level_seen(self) -> str:
+        """The level to count in the report's matrix: the judged turn's, or the earlier one's."""
+        earlier = self.earlier_turn
+        return self.turns[earlier - 1].level if earlier else self.given
+
+    @property
     def level_under(self) -> bool:
         return rank(self.given) < min(rank(level) for level in self.scenario.levels)
 
@@ -108,12 +126,16 @@ class ScenarioResult:
 
     @property
     def category(self) -> str:
-        """pass | under | over | failed | error; under-triage wins, as the most dangerous."""
+        """pass | under | earlier | over | failed | error; under-triage wins, as the most dangerous."""
         if self.error:
             return "error"
         if not self.problems and not any(t.problems for t in self.turns):
             return "pass"
-        if self.level_under or any(t.under for t in self.turns):
+        if any(t.under for t in self.turns):
+            return "under"
+        if self.earlier_turn:
+            return "earlier"
+        if self.level_under:
             return "under"
         if self.level_over or any(t.over for t in self.turns):
             return "over"
@@ -154,6 +176,22 @@ def normalise(text: str) -> str:
     """Case, curly quotes and spacing do not matter when phrases are compared."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# Texts every assessment carries: `never says` does not look into them ("Never stop, restart or
+# change a baclofen dose on your own" must not fail a scenario that says `never says: [stop]`).
+STANDARD_RESPONSES = ("utter_disclaimer",)
+
+
+@lru_cache(maxsize=1)
+def standard_texts() -> Tuple[str, ...]:
+    responses = yaml.safe_load(DOMAIN_RESPONSES.read_text(encoding="utf-8"))["responses"]
+    return tuple(normalise(v["text"]) for name in STANDARD_RESPONSES for v in responses[name])
+
+
+def own_words(texts: Sequence[str]) -> List[str]:
+    """A turn's texts without the standard ones."""
+    return [t for t in texts if normalise(t) not in standard_texts()]
 
 
 def _contains(texts: Sequence[str], phrase: str) -> bool:
@@ -241,7 +279,12 @@ def judge(scenario: Scenario, turns: List[TurnResult], error: Optional[str] = No
     number = result.given_turn
     if result.given not in scenario.levels:
         elsewhere = [t.number for t in turns if t.level in scenario.levels]
-        if scenario.in_turn:
+        if scenario.in_turn and result.earlier_turn:
+            message = (
+                f"expected {scenario.expected} in turn {scenario.in_turn}; it came earlier than expected, "
+                f"in turn {result.earlier_turn} (safer; update the scenario if that is right)"
+            )
+        elif scenario.in_turn:
             gave = "no level" if result.given == "none" else result.given
             message = f"expected {scenario.expected} in turn {scenario.in_turn}, turn {scenario.in_turn} gave {gave}"
             if elsewhere:
@@ -259,7 +302,7 @@ def judge(scenario: Scenario, turns: List[TurnResult], error: Optional[str] = No
             result.problems.append(f"the advice ({where}) does not say '{phrase}'; it said: {_snippet(advice)}")
     for phrase in scenario.never_says:
         for t in turns:
-            if _contains(t.texts, phrase):
+            if _contains(own_words(t.texts), phrase):
                 result.problems.append(
                     f"turn {t.number} says '{phrase}', which it must never say: {_snippet(t.texts, phrase)}"
                 )

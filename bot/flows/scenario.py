@@ -35,6 +35,8 @@ ASKS = {
 }
 ASSERTIONS = ("present", "negated", "hypothetical", "historical")
 CONTEXTS = (*ASSERTIONS, "not negated", "someone else", "the patient")
+# "- patient I stopped ..." (a turn key without its colon) would be read as the patient's words.
+TURN_KEY_WITHOUT_COLON = re.compile(r"^\s*patient\s+(?!:)\S", re.IGNORECASE)
 
 
 rank = reported_rank
@@ -402,6 +404,15 @@ def _check_ids(
     known = {**catalogue.symptoms, **catalogue.routes, **catalogue.events}
     turns = _list(item.get("turns"))
     for t, turn in enumerate(turns):
+        if isinstance(turn, str) and TURN_KEY_WITHOUT_COLON.match(turn):
+            word = turn.split()[0]
+            yield (
+                [*path, "turns", t],
+                (
+                    f"{_where(data, [*path, 'turns', t])}: '{turn[:40]}' starts with `{word}` but has no colon; "
+                    f"write `patient: ...` (if the patient really types the word, `patient: {turn[:20]}...`)"
+                ),
+            )
         if not isinstance(turn, dict):
             continue
         for u, written in enumerate(_list(turn.get("understood"))):

@@ -27,6 +27,8 @@ def test_export_writes_a_readable_transcript_and_can_redact(tmp_path):
     events = [
         UserUttered("my husband is confused", intent={"name": "red_flag", "confidence": 1.0}, entities=[ENTITY]),
         BotUttered("EMERGENCY: call 911 now", data={"custom": TRIAGE}),
+        # What Rasa really stores for a plain message: every key, `custom` among them, set to None.
+        BotUttered("This is a self-assessment.", data={"elements": None, "quick_replies": None, "custom": None}),
     ]
     asyncio.run(store.save(DialogueStateTracker.from_events("carer-1", events)))
 
@@ -35,6 +37,7 @@ def test_export_writes_a_readable_transcript_and_can_redact(tmp_path):
     assert "my husband is confused" in text
     assert "understood: confusion (present, someone else)" in text
     assert "**Triage: emergency**" in text and "[asam_2020]" in text
+    assert "This is a self-assessment." in text
 
     (redacted,) = export(str(endpoints), tmp_path / "red", redact=True)
     assert "my husband is confused" not in redacted.read_text()

@@ -102,7 +102,7 @@ def test_under_triage_is_listed_first_then_over_triage(run):
     first = re.search(r'<details class="scenario [^"]*" id="scenario-1" open>\s*<summary>(.*?)</summary>', html, re.S)
     assert first and "Confusion in turn 1" in first.group(1) and "UNDER-TRIAGE" in first.group(1)
     lines = summary_lines(run)
-    assert "under-triage 1, over-triage 1, other 1" in lines[0]
+    assert "under-triage 1, earlier than expected 0, over-triage 1, other 1" in lines[0]
     failures = [line for line in lines if line.split(":")[0] in ("UNDER-TRIAGE", "OVER-TRIAGE", "OTHER FAILURES")]
     assert [f.split(":")[0] for f in failures] == ["UNDER-TRIAGE", "OVER-TRIAGE", "OTHER FAILURES"]
 
@@ -156,3 +156,36 @@ def test_junit_says_which_failed_and_why(run):
     assert "'call 999'" in cases["Says the UK number"].find("failure").text
     assert "patient: I see bugs" in cases["Says the UK number"].find("system-out").text
     ET.tostring(root)  # serialisable
+
+
+def test_an_emergency_that_came_earlier_than_expected_is_never_under_triage():
+    s = scenario("Emergency expected in turn 2", ["emergency"], ["I see bugs", "tablets"], in_turn=2)
+    result = played(s, replies("emergency"), replies(None))
+    assert result.category == "earlier"
+    assert any("came earlier than expected, in turn 1" in p for p in result.all_problems)
+    assert result.level_seen == "emergency"
+    late = played(s, replies(None), replies(None))
+    assert late.category == "under"
+
+
+def test_never_says_does_not_look_into_the_standard_disclaimer():
+    from bot.flows.runner import standard_texts
+
+    disclaimer = (
+        "This is a self-assessment, not a diagnosis. Never stop, restart or change a baclofen dose on "
+        "your own: the prescriber plans any change."
+    )
+    assert standard_texts(), "the disclaimer is read from the domain"
+    s = scenario("Routine", ["routine"], ["a bit drowsy"], never_says=("never stop",))
+    assert played(s, [*replies("routine"), {"recipient_id": "t", "text": disclaimer}]).passed
+    s = scenario("Routine", ["routine"], ["a bit drowsy"], never_says=("stop taking",))
+    assert not played(s, replies("routine", text="You can stop taking it.")).passed
+
+
+def test_the_symptom_ids_are_listed_with_their_plain_names(capsys):
+    from bot.flows.__main__ import main
+
+    assert main(["symptoms"]) == 0
+    listing = capsys.readouterr().out
+    assert "hallucinations" in listing and "seeing, hearing or feeling things that are not there" in listing
+    assert "pump_problem" in listing

@@ -19,8 +19,8 @@ from bot.flows.scenario import (
 )
 from bot.knowledge import load_catalogue
 
-LIBRARY = Path("tests/flows")
-FAILING = Path("tests/bot/flows/failing")
+LIBRARY = Path(__file__).resolve().parents[2] / "flows"
+FAILING = Path(__file__).resolve().parent / "failing"
 
 
 def write(tmp_path: Path, text: str, name: str = "topic.yml") -> Path:
@@ -226,3 +226,21 @@ def test_the_library_covers_every_red_flag_and_every_level():
         "restart",
     ):
         assert needed in tags, needed
+
+
+def test_a_turn_written_without_the_colon_after_patient_is_a_mistake_with_its_line(tmp_path):
+    (problem,) = problems(
+        write(
+            tmp_path,
+            """
+            topic: Typo
+            scenarios:
+              - name: Missing colon
+                turns:
+                  - patient I stopped my baclofen and I see bugs
+                expect:
+                  level: emergency
+            """,
+        )
+    )
+    assert "line 5" in str(problem) and "no colon" in str(problem) and "patient: ..." in str(problem)
