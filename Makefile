@@ -98,9 +98,10 @@ run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the acti
 		echo "The bot did not start (see above): stopping every part."; exit 1; fi; \
 	wait -n; echo "A part of the bot stopped (see above): stopping every part."; exit 1
 
-lint: $(VENV)/.installed ## ruff
+lint: $(VENV)/.installed ## ruff (lint and format) and mypy
 	$(VENV)/bin/ruff check bot actions tests
 	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format bot actions tests

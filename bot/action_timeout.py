@@ -24,4 +24,4 @@ def action_timeout() -> float:
 
 def install() -> None:
     """Rasa's RemoteAction reads this module-level value at each call (rasa/core/actions/action.py)."""
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[attr-defined]
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()

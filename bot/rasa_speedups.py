@@ -95,10 +95,10 @@ def _forget_pools() -> None:
 
 def install() -> None:
     """Replace the check and the session factory (idempotent)."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
-    EndpointConfig.session = _session  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
+    EndpointConfig.session = _session
 
 
 def uninstall() -> None:
-    RemoteAction._validate_action_result = _ORIGINAL  # type: ignore[method-assign]
-    EndpointConfig.session = _ORIGINAL_SESSION  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _ORIGINAL
+    EndpointConfig.session = _ORIGINAL_SESSION

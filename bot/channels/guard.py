@@ -221,7 +221,7 @@ async def deliver(
     held = HeldOutput(output)
     safe = UserMessage(
         clean_text(text),
-        held,  # type: ignore[arg-type]
+        held,
         conversation,
         input_channel=message.input_channel,
         message_id=message.message_id,

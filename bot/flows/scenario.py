@@ -390,7 +390,8 @@ def _check_ids(
     Runs on whatever is well-formed even when the schema found other mistakes, so a clinician
     sees every mistake in one go.
     """
-    expect = item.get("expect") if isinstance(item.get("expect"), dict) else {}
+    raw_expect = item.get("expect")
+    expect: Dict[str, Any] = raw_expect if isinstance(raw_expect, dict) else {}
     for i, sid in enumerate(_list(expect.get("symptoms"))):
         if isinstance(sid, str) and sid not in catalogue.symptoms:
             where = _where(data, [*path, "expect", "symptoms"])
@@ -490,7 +491,7 @@ def load_file(path: Path, catalogue: Optional[Catalogue] = None) -> ScenarioFile
             if not isinstance(item, dict):
                 continue
             found.extend(_check_ids(item, ["scenarios", i], catalogue, data))
-            name = item.get("name")
+            name = str(item.get("name"))
             if name in names:
                 message = f'scenario {i + 1}: the name "{name}" is already used by scenario {names[name] + 1}'
                 found.append((["scenarios", i, "name"], message))

@@ -83,13 +83,16 @@ class FindingMatcher:
         Single words match only as written (the catalogue lists their forms) because their
         lemma can be ambiguous ("fits" -> "fit", "stopped" -> "stop").
         """
-        out: List[List[Dict[str, object]]] = []
+        out: List[List[object]] = []
         for phrase in phrases:
             slots = self._slots(nlp, phrase)
             out.append([self._token(slot, "NORM") for slot in slots])
             if with_lemmas and len([x for x in slots if x != WILDCARD]) > 1:
                 out.append([self._token(slot, "LEMMA") for slot in slots])
-        return [[t for tok in pattern for t in (tok if isinstance(tok, list) else [tok])] for pattern in out]
+        flat: List[List[Dict[str, object]]] = [
+            [t for tok in pattern for t in (tok if isinstance(tok, list) else [tok])] for pattern in out
+        ]
+        return flat
 
     @staticmethod
     def _slots(nlp: Language, phrase: str) -> List[object]:
@@ -126,7 +129,7 @@ class FindingMatcher:
             label, ident = doc.vocab.strings[match_id].split("|", 1)
             spans.append(Span(doc, start, end, label=label, span_id=ident))
         spans += self._number_spans(doc)
-        doc.ents = select_spans(spans, self._red_flags)
+        doc.ents = select_spans(spans, self._red_flags)  # type: ignore[assignment]  # spaCy 3.4 types it as a one-Span tuple
         return doc
 
     def _number_spans(self, doc: Doc) -> List[Span]:

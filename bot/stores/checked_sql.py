@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _run(coroutine: Awaitable[T]) -> T:
+    """Run a coroutine to its end in a worker thread (its own event loop)."""
+    return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
 def store_timeout() -> float:
     """Seconds a read or write of a conversation may take (STORE_TIMEOUT_SECONDS, default 5)."""
     value = float(os.environ.get("STORE_TIMEOUT_SECONDS", "5"))
@@ -87,6 +92,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         check_reachable(url, float(connect_timeout))
         super().__init__(domain=domain, **kwargs)
         self.timeout = store_timeout()
+        self.engine: sa.engine.Engine = self.engine
         # An in-memory database lives in its one connection: keep Rasa's engine (and its thread) for it.
         self.in_memory = self.engine.dialect.name == "sqlite" and self.engine.url.database in (None, "", ":memory:")
         if self.engine.dialect.name == "sqlite" and not self.in_memory:
@@ -116,7 +122,7 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             try:
                 if self.in_memory:
                     return await call()
-                return await asyncio.wait_for(asyncio.to_thread(asyncio.run, call()), self.timeout)
+                return await asyncio.wait_for(asyncio.to_thread(_run, call()), self.timeout)
             except sa.exc.DBAPIError as error:
                 if attempt == 1 and error.connection_invalidated:
                     logger.warning("conversation database connection lost; trying again")
