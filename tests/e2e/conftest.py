@@ -86,8 +86,7 @@ class BotServers:
             "PYTHONPATH": os.getcwd(),
             "BOT_REGION": "us",
             "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port or free_port()}",
-            # the action server listens on the loopback only (rasa run uses --interface)
-            "SANIC_HOST": "127.0.0.1",
+            # no SANIC_HOST: the action server must listen on the loopback by default (actions/__init__.py)
             # Rasa may open a connection to the action server and write to it later under load
             "SANIC_KEEP_ALIVE_TIMEOUT": "60",
             "CLINICIAN_VIEW": "true",  # the tests open the clinician view too
@@ -95,6 +94,7 @@ class BotServers:
             **(env_extra or {}),
         }
         self.env.pop("EMERGENCY_NUMBER", None)
+        self.env.pop("SANIC_HOST", None)
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None

@@ -190,8 +190,9 @@ def test_the_http_api_that_reads_conversations_is_not_exposed(bot_url, bystander
         assert requests.get(f"{bot_url}{path}", timeout=10).status_code in (404, 405)
 
 
-def test_the_action_server_listens_on_the_loopback_only():
-    """Only the Rasa server (same machine) may call the actions: the socket is bound to 127.0.0.1."""
+def test_the_action_server_listens_on_the_loopback_only(bot_url):
+    """Only the Rasa server (same machine) may call the actions: the socket is bound to 127.0.0.1, by
+    default (the test servers are started without SANIC_HOST)."""
     listening = set()
     for line in open("/proc/net/tcp").read().splitlines()[1:]:
         local, state = line.split()[1], line.split()[3]
