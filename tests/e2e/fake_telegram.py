@@ -29,6 +29,7 @@ class FakeTelegram:
         self._failures: Dict[str, List[int]] = {}
         self._lock = threading.Lock()
         self._message_ids = itertools.count(1000)
+        self._last_message_id: Dict[str, int] = {}
         self._loop = asyncio.new_event_loop()
         self._runner: Optional[web.AppRunner] = None
         self._ready = threading.Event()
@@ -65,6 +66,11 @@ class FakeTelegram:
     def texts(self, chat_id: Any) -> List[str]:
         """The texts sent to a chat with sendMessage, in order."""
         return [c.payload["text"] for c in self.calls("sendMessage", chat_id)]
+
+    def last_message_id(self, chat_id: Any) -> Optional[int]:
+        """The message_id Telegram gave the last message sent to a chat (what a button press names)."""
+        with self._lock:
+            return self._last_message_id.get(str(chat_id))
 
     def fail(self, method: str, times: int = 1, status: int = 500, retry_after: int = 0) -> None:
         """Make the next `times` calls of `method` fail with HTTP `status` (429: with `retry_after`)."""
@@ -108,8 +114,11 @@ class FakeTelegram:
 
     def _result(self, method: str, payload: Dict[str, Any]) -> Any:
         if method == "sendMessage":
+            message_id = next(self._message_ids)
+            with self._lock:
+                self._last_message_id[str(payload.get("chat_id"))] = message_id
             return {
-                "message_id": next(self._message_ids),
+                "message_id": message_id,
                 "date": int(time.time()),
                 "chat": {"id": payload.get("chat_id"), "type": "private"},
                 "text": payload.get("text"),

@@ -24,12 +24,19 @@ def listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+# Set by the `make test` that runs these tests (its own defaults, for port 5055...): a person's
+# shell has none of them, and `make run` would keep them (`?=`).
+FROM_THE_TEST_RUN = ("ACTION_ENDPOINT_URL", "WEB_ALLOWED_ORIGINS", "TELEGRAM_DEDUP_REDIS_URL", "REDIS_URL", "DB_URL")
+MAKE_STATE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
+
 def make_run(**env: str) -> subprocess.Popen:
     ports = {k: env.pop(k) for k in ("RASA_PORT", "ACTIONS_PORT", "WEB_PORT")}
     args = ["make", "--no-print-directory", "run", *(f"{k}={v}" for k, v in ports.items())]
+    clean = {k: v for k, v in os.environ.items() if k not in FROM_THE_TEST_RUN + MAKE_STATE}
     return subprocess.Popen(
         args,
-        env={**os.environ, **env},
+        env={**clean, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

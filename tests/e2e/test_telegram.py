@@ -167,7 +167,12 @@ def press(telegram: TelegramBot, chat: int, question: Dict[str, Any], data: str)
             "from": {"id": chat, "is_bot": False, "first_name": "Test"},
             "chat_instance": "1",
             "data": data,
-            "message": {"message_id": 1, "date": 0, "chat": {"id": chat, "type": "private"}, "text": question["text"]},
+            "message": {
+                "message_id": telegram.fake.last_message_id(chat),  # the question's message, as Telegram numbers it
+                "date": 0,
+                "chat": {"id": chat, "type": "private"},
+                "text": question["text"],
+            },
         },
     }
     assert telegram.post(update).status_code == 200
