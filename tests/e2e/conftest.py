@@ -1,12 +1,14 @@
 """Start the real action server and Rasa server (REST channel) once for the end-to-end tests."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -29,10 +31,19 @@ LOGS = Path("build/test-logs")
 RASA = str(Path(sys.executable).parent / "rasa")
 
 
+_HANDED_OUT: set = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on, never one this test run has handed out before (two servers made
+    one after the other must not get the same port before either has bound it)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def wait_until(check, what: str, timeout: float = 120.0) -> None:
@@ -144,6 +155,34 @@ class BotServers:
     def stop(self) -> None:
         self._stop(self.rasa)
         self.stop_actions()
+
+
+SCALE_ENDPOINTS = Path(__file__).resolve().parents[2] / "deploy" / "endpoints.scale.yml"
+SCALE_REDIS_URL = "redis://127.0.0.1:6379/2"
+
+
+@contextmanager
+def two_rasa_processes(tmp_path_factory, database: str, name: str) -> Iterator[Tuple[BotServers, BotServers]]:
+    """One action server and two Rasa processes on PostgreSQL (`database`) and this machine's Redis,
+    started from the shipped deploy/endpoints.scale.yml as the README's scale-out starts them. The
+    action server belongs to the first; it is let go (SIGCONT) before stopping, in case a test froze it."""
+    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": {"DB_URL": database, "REDIS_URL": SCALE_REDIS_URL}}
+    first = BotServers(tmp_path_factory.mktemp(f"{name}-a"), f"{name}-a", **shipped)
+    second: Optional[BotServers] = None
+    try:
+        first.start_actions()
+        first.start_rasa()
+        # Made only now: its free port is picked while the first's ports are taken, never one of them.
+        workdir = tmp_path_factory.mktemp(f"{name}-b")
+        second = BotServers(workdir, f"{name}-b", actions_port=first.actions_port, **shipped)
+        second.start_rasa()
+        yield first, second
+    finally:
+        if first.actions is not None and first.actions.poll() is None:
+            os.kill(first.actions.pid, signal.SIGCONT)
+        if second is not None:
+            second.stop()
+        first.stop()
 
 
 @pytest.fixture(scope="session")

@@ -18,14 +18,11 @@ import requests
 import sqlalchemy as sa
 
 from bench.scale import scratch_database
-from bot.paths import PROJECT_ROOT
-from tests.e2e.conftest import BotServers
+from tests.e2e.conftest import two_rasa_processes
 
 pytestmark = pytest.mark.e2e
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/2"
-SCALE_ENDPOINTS = PROJECT_ROOT / "deploy" / "endpoints.scale.yml"
 
 
 def texts(replies):
@@ -41,19 +38,8 @@ def database():
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory, database):
     """One action server and two Rasa processes on PostgreSQL and Redis, from the shipped file."""
-    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": {"DB_URL": database, "REDIS_URL": REDIS_URL}}
-    first = BotServers(tmp_path_factory.mktemp("fa"), "faults-a", **shipped)
-    second = BotServers(tmp_path_factory.mktemp("fb"), "faults-b", actions_port=first.actions_port, **shipped)
-    try:
-        first.start_actions()
-        first.start_rasa()
-        second.start_rasa()
-        yield first, second
-    finally:
-        if first.actions is not None:
-            os.kill(first.actions.pid, signal.SIGCONT)
-        second.stop()
-        first.stop()
+    with two_rasa_processes(tmp_path_factory, database, "faults") as servers:
+        yield servers
 
 
 def admin_sql(statement: str, **params) -> None:
@@ -118,13 +104,7 @@ def test_a_hung_action_server_still_gives_the_emergency_advice_in_seconds(bot):
 def test_a_process_killed_while_holding_a_conversation_lock_delays_the_next_message_only_seconds(
     tmp_path_factory, database
 ):
-    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": {"DB_URL": database, "REDIS_URL": REDIS_URL}}
-    doomed = BotServers(tmp_path_factory.mktemp("fk"), "faults-killed", **shipped)
-    other = BotServers(tmp_path_factory.mktemp("fo"), "faults-other", actions_port=doomed.actions_port, **shipped)
-    try:
-        doomed.start_actions()
-        doomed.start_rasa()
-        other.start_rasa()
+    with two_rasa_processes(tmp_path_factory, database, "faults-killed") as (doomed, other):
         person = "faults-killed"
         other.say(person, "i ran out of baclofen and my legs are stiff")
         os.kill(doomed.actions.pid, signal.SIGSTOP)  # the next turn waits on the action server, holding the lock
@@ -140,11 +120,6 @@ def test_a_process_killed_while_holding_a_conversation_lock_delays_the_next_mess
         waited = time.monotonic() - started
         assert texts(replies), "answered"
         assert waited < 15, f"waited {waited:.0f} s for a dead process's lock (Rasa's default: about 60 s)"
-    finally:
-        if doomed.actions is not None:
-            os.kill(doomed.actions.pid, signal.SIGCONT)
-        other.stop()
-        doomed.stop()
 
 
 def test_nothing_is_lost_when_turns_alternate_during_connection_terminations(bot, database):

@@ -15,14 +15,12 @@ import redis
 import sqlalchemy as sa
 
 from bench.scale import scratch_database
-from bot.paths import PROJECT_ROOT
-from tests.e2e.conftest import BotServers
+from tests.e2e.conftest import BotServers, two_rasa_processes
 
 pytestmark = pytest.mark.e2e
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/2"
-SCALE_ENDPOINTS = PROJECT_ROOT / "deploy" / "endpoints.scale.yml"
 TURNS = [
     "i ran out of baclofen on friday and my legs are really stiff",
     "tablets",
@@ -42,17 +40,8 @@ def database():
 def two_processes(tmp_path_factory, database):
     """Two Rasa processes started from the shipped deploy/endpoints.scale.yml, as the README says."""
     assert redis.Redis.from_url(REDIS_URL).ping(), "Redis must run on 127.0.0.1:6379"
-    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": {"DB_URL": database, "REDIS_URL": REDIS_URL}}
-    first = BotServers(tmp_path_factory.mktemp("a"), "scale-a", **shipped)
-    second = BotServers(tmp_path_factory.mktemp("b"), "scale-b", actions_port=first.actions_port, **shipped)
-    try:
-        first.start_actions()
-        first.start_rasa()
-        second.start_rasa()
-        yield first, second
-    finally:
-        second.stop()
-        first.stop()
+    with two_rasa_processes(tmp_path_factory, database, "scale") as servers:
+        yield servers
 
 
 def level(replies):
