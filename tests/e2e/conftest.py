@@ -161,6 +161,15 @@ SCALE_ENDPOINTS = Path(__file__).resolve().parents[2] / "deploy" / "endpoints.sc
 SCALE_REDIS_URL = "redis://127.0.0.1:6379/2"
 
 
+@pytest.fixture(scope="module")
+def database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on this machine's server for one test module, dropped after."""
+    from bench.scale import scratch_database
+
+    with scratch_database() as url:
+        yield url
+
+
 @contextmanager
 def two_rasa_processes(tmp_path_factory, database: str, name: str) -> Iterator[Tuple[BotServers, BotServers]]:
     """One action server and two Rasa processes on PostgreSQL (`database`) and this machine's Redis,

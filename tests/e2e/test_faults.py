@@ -17,7 +17,6 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bench.scale import scratch_database
 from tests.e2e.conftest import two_rasa_processes
 
 pytestmark = pytest.mark.e2e
@@ -27,12 +26,6 @@ ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 def texts(replies):
     return [r["text"] for r in replies if "text" in r]
-
-
-@pytest.fixture(scope="module")
-def database():
-    with scratch_database(ADMIN_URL) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -31,12 +31,6 @@ TURNS = [
 
 
 @pytest.fixture(scope="module")
-def database():
-    with scratch_database(ADMIN_URL) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def two_processes(tmp_path_factory, database):
     """Two Rasa processes started from the shipped deploy/endpoints.scale.yml, as the README says."""
     assert redis.Redis.from_url(REDIS_URL).ping(), "Redis must run on 127.0.0.1:6379"
