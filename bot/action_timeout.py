@@ -8,18 +8,15 @@ the failure and ends the turn without a reply, and the channel guard answers it 
 advice when due). Installed with our NLU component, in the Rasa server process only.
 """
 
-import os
-
 from rasa.core.actions import action as rasa_action
+
+from bot.settings import seconds
 
 DEFAULT_SECONDS = 5.0
 
 
 def action_timeout() -> float:
-    value = float(os.environ.get("ACTION_TIMEOUT_SECONDS", DEFAULT_SECONDS))
-    if value <= 0:
-        raise ValueError("ACTION_TIMEOUT_SECONDS must be a positive number of seconds")
-    return value
+    return seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
 
 
 def install() -> None:

@@ -50,3 +50,16 @@ def clinician_view_enabled(env: Optional[Mapping[str, str]] = None) -> bool:
     """CLINICIAN_VIEW=true switches on the clinician page and its NLU explanations (off by default)."""
     env = os.environ if env is None else env
     return env.get("CLINICIAN_VIEW", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def seconds(
+    name: str, default: float, at_least: Optional[float] = None, env: Optional[Mapping[str, str]] = None
+) -> float:
+    """A duration in seconds from the environment variable `name`: positive, and at least
+    `at_least` when given. A bad value stops the process rather than leave a limit switched off."""
+    env = os.environ if env is None else env
+    value = float(env.get(name) or default)
+    if value <= 0 or (at_least is not None and value < at_least):
+        limit = f"at least {at_least}" if at_least is not None else "a positive number of"
+        raise ValueError(f"{name} must be {limit} seconds, not {value}")
+    return value

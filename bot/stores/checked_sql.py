@@ -32,7 +32,6 @@ Trouble in the middle of a run never starts a conversation afresh in silence:
 
 import asyncio
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, TypeVar
 
@@ -42,6 +41,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.settings import seconds
 from bot.stores import trouble
 
 logger = logging.getLogger(__name__)
@@ -56,10 +56,7 @@ def _run(coroutine: Awaitable[T]) -> T:
 
 def store_timeout() -> float:
     """Seconds a read or write of a conversation may take (STORE_TIMEOUT_SECONDS, default 5)."""
-    value = float(os.environ.get("STORE_TIMEOUT_SECONDS", "5"))
-    if value <= 0:
-        raise ValueError("STORE_TIMEOUT_SECONDS must be a positive number of seconds")
-    return value
+    return seconds("STORE_TIMEOUT_SECONDS", 5.0)
 
 
 class TrackerStoreUnavailableError(RuntimeError):

@@ -19,7 +19,6 @@ a dead process's lock is free within seconds.
 
 import asyncio
 import logging
-import os
 import time
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, AsyncIterator, Iterator, Optional, Text
@@ -28,6 +27,8 @@ from urllib.parse import urlparse
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 
+from bot.settings import seconds
+
 logger = logging.getLogger(__name__)
 
 MUTEX_SECONDS = 5
@@ -35,10 +36,7 @@ MUTEX_SECONDS = 5
 
 def lock_lifetime() -> float:
     """Seconds a ticket lives without renewal (LOCK_LIFETIME_SECONDS, default 5)."""
-    value = float(os.environ.get("LOCK_LIFETIME_SECONDS", "5"))
-    if value < 1:
-        raise ValueError("LOCK_LIFETIME_SECONDS must be at least 1 second")
-    return value
+    return seconds("LOCK_LIFETIME_SECONDS", 5.0, at_least=1.0)
 
 
 class UrlRedisLockStore(RedisLockStore):

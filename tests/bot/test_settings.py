@@ -22,3 +22,15 @@ def test_overrides_win():
 def test_unknown_region_is_an_error_not_a_silent_default():
     with pytest.raises(ValueError, match="BOT_REGION"):
         region_numbers({"BOT_REGION": "mars"})
+
+
+def test_durations_from_the_environment_are_checked():
+    from bot.settings import seconds
+
+    assert seconds("X_SECONDS", 5.0, env={}) == 5.0
+    assert seconds("X_SECONDS", 5.0, env={"X_SECONDS": "2.5"}) == 2.5
+    for bad in ("0", "-1"):
+        with pytest.raises(ValueError):
+            seconds("X_SECONDS", 5.0, env={"X_SECONDS": bad})
+    with pytest.raises(ValueError):
+        seconds("X_SECONDS", 5.0, at_least=1.0, env={"X_SECONDS": "0.5"})
