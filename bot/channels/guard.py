@@ -36,12 +36,12 @@ import asyncio
 import logging
 import os
 import time
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.channels.buckets import TokenBuckets
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.settings import region_numbers
 from bot.stores import trouble
@@ -177,20 +177,12 @@ class RateLimit:
 
     BURST = int(os.environ.get("RATE_LIMIT_BURST", "8"))
     REFILL_SECONDS = float(os.environ.get("RATE_LIMIT_REFILL_SECONDS", "1.5"))
-    MAX_KEPT = 50_000
 
     def __init__(self) -> None:
-        self._buckets: OrderedDict[Text, Tuple[float, float]] = OrderedDict()
+        self._buckets = TokenBuckets(self.BURST, 1.0 / self.REFILL_SECONDS)
 
     def allow(self, key: Text, now: Optional[float] = None) -> bool:
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.pop(key, (float(self.BURST), now))
-        tokens = min(float(self.BURST), tokens + (now - last) / self.REFILL_SECONDS)
-        allowed = tokens >= 1.0
-        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
-        while len(self._buckets) > self.MAX_KEPT:
-            self._buckets.popitem(last=False)
-        return allowed
+        return self._buckets.take(key, time.monotonic() if now is None else now)
 
 
 RATE_LIMIT = RateLimit()

@@ -34,6 +34,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tex
 
 import sqlalchemy as sa
 
+from bot.channels.buckets import TokenBuckets
 from bot.paths import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -158,28 +159,20 @@ class Outbox:
 
 
 class Pacer:
-    """Token buckets: GLOBAL_RATE across chats, and per chat a burst of CHAT_BURST then CHAT_RATE."""
+    """GLOBAL_RATE across chats, and per chat a burst of CHAT_BURST then CHAT_RATE (token buckets)."""
 
     def __init__(self, global_rate: float = GLOBAL_RATE, chat_burst: int = CHAT_BURST, chat_rate: float = CHAT_RATE):
-        self.global_rate, self.chat_burst, self.chat_rate = global_rate, chat_burst, chat_rate
-        self._global: Optional[tuple] = None
-        self._chats: Dict[Text, tuple] = {}
-
-    @staticmethod
-    def _take(bucket: tuple, capacity: float, rate: float, now: float) -> tuple:
-        tokens, last = bucket
-        return min(capacity, tokens + max(0.0, now - last) * rate), max(now, last)
+        self._all = TokenBuckets(global_rate, global_rate)
+        self._chats = TokenBuckets(chat_burst, chat_rate)
 
     def wait_for(self, chat_id: Text, now: Optional[float] = None) -> float:
         """Seconds to wait before this chat may send; 0 means send now (and it is counted)."""
         now = time.monotonic() if now is None else now
-        g = self._take(self._global or (self.global_rate, now), self.global_rate, self.global_rate, now)
-        c = self._take(self._chats.get(chat_id, (float(self.chat_burst), now)), self.chat_burst, self.chat_rate, now)
-        self._global, self._chats[chat_id] = g, c
-        if g[0] >= 1 and c[0] >= 1:
-            self._global, self._chats[chat_id] = (g[0] - 1, now), (c[0] - 1, now)
-            return 0.0
-        return max((1 - g[0]) / self.global_rate if g[0] < 1 else 0.0, (1 - c[0]) / self.chat_rate if c[0] < 1 else 0.0)
+        wait = max(self._all.wait("all", now), self._chats.wait(chat_id, now))
+        if not wait:
+            self._all.take("all", now)
+            self._chats.take(chat_id, now)
+        return wait
 
 
 # Sends one message; returns Telegram's result (the sent message) or raises TelegramApiError.
