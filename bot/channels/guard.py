@@ -208,7 +208,7 @@ async def deliver(
         await refuse_too_long(output, message.sender_id, text, agent)
         return
     if not RATE_LIMIT.allow(conversation):
-        await refuse_too_fast(output, message.sender_id, text, agent)
+        await advice_then(output, message.sender_id, text, agent, "utter_too_fast")
         return
     held = HeldOutput(output)
     safe = UserMessage(
@@ -232,7 +232,7 @@ async def deliver(
         # The reply was computed on a conversation the database could not read or keep: never send
         # it as if all were well (it may be a fresh start that forgot everything said before).
         logger.error("the conversation database failed during a turn; the guard answers it")
-        await answer_store_trouble(output, message.sender_id, safe.text or "", agent)
+        await advice_then(output, message.sender_id, safe.text or "", agent, "utter_store_trouble")
         return
     if held.sent == 0:
         await answer_when_silent(output, message.sender_id, safe.text or "", agent, conversation)
@@ -249,13 +249,16 @@ def readable(text: Text) -> bool:
     return True
 
 
-async def answer_store_trouble(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
-    """The emergency advice if this message alone is one, else "not saved, send it again"."""
-    assessment = await emergency_in(text, agent) if text.strip() else None
+async def advice_then(output: OutputChannel, sender_id: Text, text: Text, agent: Any, response: Text) -> None:
+    """The emergency advice if `text` alone is an emergency, then the domain's `response`.
+
+    For the turns the guard answers without Rasa: the database failed, the sender is too fast.
+    """
+    assessment = await emergency_in(clean_text(text), agent) if text.strip() else None
     if assessment is not None:
         for m in emergency_messages(assessment, agent):
             await output.send_response(sender_id, m)
-    await output.send_response(sender_id, {"text": response_text(agent, "utter_store_trouble")})
+    await output.send_response(sender_id, {"text": response_text(agent, response)})
 
 
 async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
@@ -269,15 +272,6 @@ async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, ag
             break
     refusal = response_text(agent, "utter_message_too_long", max_chars=MAX_MESSAGE_CHARS)
     await output.send_response(sender_id, {"text": refusal})
-
-
-async def refuse_too_fast(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
-    """Over the rate limit: the emergency advice if this message is one, then "slow down"."""
-    assessment = await emergency_in(clean_text(text), agent) if text.strip() else None
-    if assessment is not None:
-        for m in emergency_messages(assessment, agent):
-            await output.send_response(sender_id, m)
-    await output.send_response(sender_id, {"text": response_text(agent, "utter_too_fast")})
 
 
 def emergency_messages(assessment: Assessment, agent: Any) -> List[Dict[Text, Any]]:
