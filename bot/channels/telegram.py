@@ -479,20 +479,14 @@ class TelegramOutput(OutputChannel):
         self.api = api
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        for part in split_message(text):
-            await self.api.call("sendMessage", {"chat_id": _chat(recipient_id), "text": part})
+        for payload in send_message_payloads(recipient_id, {"text": text}):
+            await self.api.call("sendMessage", payload)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        parts = split_message(text) or ["Please choose:"]
-        for part in parts[:-1]:
-            await self.api.call("sendMessage", {"chat_id": _chat(recipient_id), "text": part})
-        message: Dict[Text, Any] = {"chat_id": _chat(recipient_id), "text": parts[-1]}
-        keyboard = inline_keyboard(buttons)
-        if keyboard:
-            message["reply_markup"] = keyboard
-        await self.api.call("sendMessage", message)
+        for payload in send_message_payloads(recipient_id, {"text": text, "buttons": buttons}):
+            await self.api.call("sendMessage", payload)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         """Custom payloads (such as `triage`) are for machines: nothing to show on Telegram."""
