@@ -59,17 +59,22 @@ def _select_one(engine: Any) -> None:
         connection.execute(sa.text("SELECT 1"))
 
 
+async def answers_in_time(call: Callable[[], Any], what: Text) -> Text:
+    """ "ok" when the blocking `call` returns within CHECK_SECONDS (run off the event loop), else why not."""
+    try:
+        await asyncio.wait_for(asyncio.to_thread(call), CHECK_SECONDS)
+        return "ok"
+    except Exception as error:  # noqa: BLE001 (any failure is the answer)
+        return f"{what} unreachable: {error.__class__.__name__}"
+
+
 async def check_conversations(agent: Any) -> Text:
     """The SQL tracker store's database (inside Rasa's fail-safe wrapper) answers in time."""
     store = getattr(agent, "tracker_store", None)
     engine = getattr(getattr(store, "_tracker_store", store), "engine", None)
     if engine is None:
         return "ok"  # kept in memory: nothing to reach
-    try:
-        await asyncio.wait_for(asyncio.to_thread(_select_one, engine), CHECK_SECONDS)
-        return "ok"
-    except Exception as error:  # noqa: BLE001 (any failure is the answer)
-        return f"conversation database unreachable: {error.__class__.__name__}"
+    return await answers_in_time(lambda: _select_one(engine), "conversation database")
 
 
 async def check_locks(agent: Any) -> Text:
@@ -77,11 +82,7 @@ async def check_locks(agent: Any) -> Text:
     redis = getattr(getattr(agent, "lock_store", None), "red", None)
     if redis is None:
         return "ok"  # locks in this process's memory
-    try:
-        await asyncio.wait_for(asyncio.to_thread(redis.ping), CHECK_SECONDS)
-        return "ok"
-    except Exception as error:  # noqa: BLE001
-        return f"lock store (Redis) unreachable: {error.__class__.__name__}"
+    return await answers_in_time(redis.ping, "lock store (Redis)")
 
 
 class HealthInput(InputChannel):
