@@ -18,6 +18,12 @@ from bot.triage.engine import LEVELS
 
 DEV_FILE = REAL_LANGUAGE_DIR / "dev.yml"
 FROZEN_FILE = REAL_LANGUAGE_DIR / "frozen.yml"
+# The second batch (collected and split on 2026-11-30, before this session's changes to the
+# learned layer): its own frozen and development parts.
+DEV_2_FILE = REAL_LANGUAGE_DIR / "dev_2.yml"
+FROZEN_2_FILE = REAL_LANGUAGE_DIR / "frozen_2.yml"
+DEV_FILES = (DEV_FILE, DEV_2_FILE)
+FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE)
 KINDS = ("real", "case_report_paraphrase")
 SPEAKERS = ("patient", "caregiver", "unknown")
 CATEGORIES = (

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from bot.cli.vignettes import Outcome, RestClient, Vignette, run_vignette
-from bot.corpus import FROZEN_FILE, Statement, load_statements
+from bot.corpus import FROZEN_FILES, Statement, load_statements
 
 # "no" to tablets-or-pump (the route stays unknown), what happened, anything else; then the vignette
 # runner's own "no" to the red-flag screen.
@@ -134,7 +134,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--json", type=Path, help="also write each statement's level and transcript")
     args = parser.parse_args(argv)
     scored = score(args.url, load_statements(args.file))
-    frozen = args.file.resolve() == FROZEN_FILE.resolve()
+    frozen = args.file.resolve() in {f.resolve() for f in FROZEN_FILES}
     print(f"== {args.file}")
     for line in report(scored, show_texts=not frozen):
         print(line)

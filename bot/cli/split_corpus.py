@@ -1,6 +1,6 @@
 """Split collected real-language statements into a frozen test part and a development part.
 
-    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130]
+    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2]
 
 Run once, before anything is built on the corpus: the frozen part (data/real_language/frozen.yml)
 is never used to train, tune a threshold or extend the lexicon; the development part
@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.corpus import DEV_FILE, FROZEN_FILE, Statement
+from bot.corpus import DEV_2_FILE, DEV_FILE, FROZEN_2_FILE, FROZEN_FILE, Statement
 
 HEADER = (
     "# Real-language corpus, {part} part: statements real people wrote in public (see README.md here).\n"
@@ -36,7 +36,7 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-def collected(paths: Sequence[Path]) -> List[Dict[str, Any]]:
+def collected(paths: Sequence[Path], prefix: str = "rl") -> List[Dict[str, Any]]:
     """The statements of the collection files, as corpus entries with ids, repeats dropped."""
     seen = set()
     out: List[Dict[str, Any]] = []
@@ -46,7 +46,7 @@ def collected(paths: Sequence[Path]) -> List[Dict[str, Any]]:
                 continue
             seen.add(_key(item["text"]))
             entry = {
-                "id": f"rl{len(out) + 1:03d}",
+                "id": f"{prefix}{len(out) + 1:03d}",
                 "turns": [item["text"].strip()],
                 "accept": list(item["accept"]),
                 "level": item["level"],
@@ -95,11 +95,12 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--frozen-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--min-frozen-emergencies", type=int, default=32)
+    parser.add_argument("--batch", type=int, choices=(1, 2), default=1, help="2: the second batch (frozen_2.yml, dev_2.yml)")
     args = parser.parse_args(argv)
-    entries = collected(args.files)
+    entries = collected(args.files, "rl" if args.batch == 1 else "rm")
     frozen, dev = split(entries, args.frozen_share, args.seed, args.min_frozen_emergencies)
-    write(FROZEN_FILE, "frozen", frozen)
-    write(DEV_FILE, "dev", dev)
+    write(FROZEN_FILE if args.batch == 1 else FROZEN_2_FILE, "frozen", frozen)
+    write(DEV_FILE if args.batch == 1 else DEV_2_FILE, "dev", dev)
     for name, part in (("frozen", frozen), ("dev", dev)):
         levels: Dict[str, int] = defaultdict(int)
         for e in part:
