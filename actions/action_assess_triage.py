@@ -1,4 +1,5 @@
-"""action_assess_triage: the triage of everything said so far, with advice and reasons."""
+"""action_assess_triage: the triage of everything said so far, with advice and reasons; after
+an urgent or routine level, the offer of a check-in."""
 
 from typing import Any, Dict, List, Text
 
@@ -6,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import assess_tracker, utter_assessment
+from actions.checkin_offer import offer_checkin
 
 
 class ActionAssessTriage(Action):
@@ -15,4 +17,5 @@ class ActionAssessTriage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        return utter_assessment(dispatcher, assess_tracker(tracker))
+        assessment = assess_tracker(tracker)
+        return utter_assessment(dispatcher, assessment) + offer_checkin(dispatcher, tracker, assessment)

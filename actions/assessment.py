@@ -9,17 +9,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.history import user_turns
 from bot.knowledge import load_catalogue
 from bot.settings import region_numbers
-from bot.triage import Assessment, assess, situation_from_turns
+from bot.triage import Assessment, Situation, assess, situation_from_turns
 
 
-def assess_tracker(tracker: Tracker) -> Assessment:
-    """Triage everything said since the last restart."""
-    situation = situation_from_turns(
+def situation_of(tracker: Tracker) -> Situation:
+    """Everything said since the last restart, folded into one situation."""
+    return situation_from_turns(
         user_turns(tracker.events),
         route_slot=tracker.get_slot("route"),
         screen=tracker.get_slot("emergency_screen"),
     )
-    return assess(situation)
+
+
+def assess_tracker(tracker: Tracker) -> Assessment:
+    """Triage everything said since the last restart."""
+    return assess(situation_of(tracker))
 
 
 def source_titles(source_ids: List[Text]) -> Text:

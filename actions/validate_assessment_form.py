@@ -11,6 +11,7 @@ emergency gets the safety net's advice first.
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -37,6 +38,9 @@ NOT_AN_ANSWER = (
     "ask_tapering",
     "ask_overdose",
     "ask_pump",
+    "ask_summary",
+    "schedule_checkin",
+    "cancel_checkin",
 )
 
 
@@ -57,6 +61,20 @@ def _mentions(tracker: Tracker, kind: Text) -> bool:
     return any(f["kind"] == kind and f["assertion"] == "present" for f in findings_of(tracker.latest_message))
 
 
+def screen_answer(tracker: Tracker) -> Dict[Text, Any]:
+    """The red-flag screen (assessment and check-in): yes, no, or unsure (a hedge such as "maybe").
+
+    A red flag in free text never gets here: both NLU layers made it a `red_flag`, which the
+    rules answer at once. More symptoms without a red flag count as "none of these".
+    """
+    if not _asked(tracker, "emergency_screen"):
+        return {}
+    answer = SCREEN_ANSWERS.get(_intent(tracker) or "")
+    if answer is None:
+        answer = "no" if _mentions(tracker, "symptom") else "unsure"
+    return {"emergency_screen": answer}
+
+
 class ValidateAssessmentForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_assessment_form"
@@ -67,6 +85,8 @@ class ValidateAssessmentForm(FormValidationAction):
         if _intent(tracker) == RED_FLAG:
             return await super().run(dispatcher, tracker, domain)
         events = emergency_if_needed(dispatcher, tracker)
+        if tracker.get_slot("checkin_offered"):
+            events.append(SlotSet("checkin_offered", False))
         # super().run() also writes the new answers into tracker.slots, so the net can look again.
         answers = await super().run(dispatcher, tracker, domain)
         changed = any(e.get("event") == "slot" and e.get("name") in ("route", "situation") for e in answers)
@@ -92,17 +112,7 @@ class ValidateAssessmentForm(FormValidationAction):
     async def extract_emergency_screen(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """The red-flag screen: yes, no, or unsure (a hedge such as "maybe", "kind of").
-
-        A red flag in free text never gets here: both NLU layers made it a `red_flag`, which the
-        rules answer at once. More symptoms without a red flag count as "none of these".
-        """
-        if not _asked(tracker, "emergency_screen"):
-            return {}
-        answer = SCREEN_ANSWERS.get(_intent(tracker) or "")
-        if answer is None:
-            answer = "no" if _mentions(tracker, "symptom") else "unsure"
-        return {"emergency_screen": answer}
+        return screen_answer(tracker)
 
     async def extract_anything_else(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -63,3 +63,10 @@ def seconds(
         limit = f"at least {at_least}" if at_least is not None else "a positive number of"
         raise ValueError(f"{name} must be {limit} seconds, not {value}")
     return value
+
+
+def checkin_seconds_per_hour() -> float:
+    """How many real seconds one hour of a check-in lasts (CHECKIN_SECONDS_PER_HOUR, default 3600).
+
+    Only for demonstrations and the end-to-end tests, which cannot wait an hour for a check-in."""
+    return seconds("CHECKIN_SECONDS_PER_HOUR", 3600.0)

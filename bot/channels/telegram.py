@@ -40,6 +40,7 @@ from sanic.response import HTTPResponse
 from bot.channels.guard import deliver
 from bot.channels.rest import loaded_agent
 from bot.channels.telegram_outbox import Delivery, Outbox
+from bot.checkins.delivery import register_outlet
 
 logger = logging.getLogger(__name__)
 
@@ -608,6 +609,9 @@ class TelegramInput(InputChannel):
             )
             return response.text(text, status=status)
 
+        if self.delivery is not None or self.api is not None:
+            register_outlet(self.name(), self.send_checkin)
+
         @telegram.listener("after_server_start")
         async def register(_: Sanic, __: asyncio.AbstractEventLoop) -> None:
             if self.delivery is not None:
@@ -719,6 +723,11 @@ class TelegramInput(InputChannel):
             messages.append({"text": APOLOGY})
         payloads = [p for m in messages for p in send_message_payloads(chat, m)]
         await self.send(chat, payloads, urgent=is_emergency_turn(messages), update_id=incoming.update_id)
+
+    async def send_checkin(self, chat: Text, messages: List[Dict[Text, Any]]) -> None:
+        """A check-in's messages (the bot writes first), through the same outbox as replies."""
+        payloads = [p for m in messages for p in send_message_payloads(chat, m)]
+        await self.send(chat, payloads, urgent=is_emergency_turn(messages))
 
     async def answer_group(self, chat: Text, incoming: Incoming) -> None:
         """In a group, say once (per process) to write privately; nothing said there reaches Rasa,

@@ -24,7 +24,7 @@ import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -33,8 +33,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.guard import deliver
+from bot.channels.guard import conversation_id, deliver
 from bot.channels.rest import loaded_agent
+from bot.checkins.delivery import checkin_name, register_outlet, waiting_checkin
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,20 @@ class WebChatInput(SocketIOInput):
             token = (auth or {}).get("token")
             return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
 
+        async def send_checkin(session_id: Text, messages: List[Dict[Text, Any]]) -> None:
+            """A check-in, to the page if it is open; otherwise it waits for the page to come back."""
+            if not list(sio.manager.get_participants("/", session_id)):
+                logger.info("check-in due for a closed page: shown when the page comes back")
+                return
+            output = WebChatOutput(sio, self.bot_message_evt)
+            for message in messages:
+                await output.send_response(session_id, message)
+            self.checkins_shown.add((session_id, checkin_name(messages)))
+
+        # Check-ins shown on a page, (session, check-in), in this process: a reload does not repeat them.
+        self.checkins_shown: Set[Tuple[Text, Optional[Text]]] = set()
+        register_outlet(self.name(), send_checkin)
+
         @sio.on("session_request")
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             session_id = (data or {}).get("session_id")
@@ -124,6 +139,24 @@ class WebChatInput(SocketIOInput):
             if self.session_persistence:
                 await sio.enter_room(sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)
+            await show_waiting_checkin(sid, session_id)
+
+        async def show_waiting_checkin(sid: Text, session_id: Text) -> None:
+            """A check-in that fired while the page was closed (and has no answer yet) is shown now."""
+            agent = loaded_agent(getattr(blueprint.ctx, "app", None))
+            if agent is None:
+                return
+            try:
+                tracker = await agent.tracker_store.retrieve(conversation_id(self.name(), session_id))
+            except Exception:  # noqa: BLE001 (the page still works; the check-in is shown next time)
+                logger.exception("could not look for a waiting check-in")
+                return
+            name, messages = waiting_checkin([e.as_dict() for e in tracker.events]) if tracker else (None, [])
+            if name and (session_id, name) not in self.checkins_shown:
+                output = WebChatOutput(sio, self.bot_message_evt)
+                for message in messages:
+                    await output.send_response(sid, message)
+                self.checkins_shown.add((session_id, name))
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: Text, data: Any = None) -> None:

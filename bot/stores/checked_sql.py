@@ -33,7 +33,7 @@ Trouble in the middle of a run never starts a conversation afresh in silence:
 import asyncio
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -111,6 +111,17 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._guarded(tracker.sender_id, lambda: SQLTrackerStore.save(self, tracker))
+
+    async def conversations_with_event(self, type_name: Text) -> List[Text]:
+        """Ids of the conversations that hold an event of `type_name` (one query, not a scan of
+        every conversation): the check-ins restored at start-up look only at these."""
+
+        async def query() -> List[Text]:
+            with self.session_scope() as session:
+                rows = session.query(self.SQLEvent.sender_id).filter(self.SQLEvent.type_name == type_name).distinct()
+                return [str(row[0]) for row in rows]
+
+        return await self._guarded("", query)
 
     async def _guarded(self, sender_id: Text, call: Callable[[], Awaitable[T]]) -> T:
         """Run one read or write off the event loop, with a time limit and one retry after a lost

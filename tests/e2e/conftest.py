@@ -171,11 +171,14 @@ def database() -> Iterator[str]:
 
 
 @contextmanager
-def two_rasa_processes(tmp_path_factory, database: str, name: str) -> Iterator[Tuple[BotServers, BotServers]]:
+def two_rasa_processes(
+    tmp_path_factory, database: str, name: str, env_extra: Optional[Dict[str, str]] = None
+) -> Iterator[Tuple[BotServers, BotServers]]:
     """One action server and two Rasa processes on PostgreSQL (`database`) and this machine's Redis,
     started from the shipped deploy/endpoints.scale.yml as the README's scale-out starts them. The
     action server belongs to the first; it is let go (SIGCONT) before stopping, in case a test froze it."""
-    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": {"DB_URL": database, "REDIS_URL": SCALE_REDIS_URL}}
+    env = {"DB_URL": database, "REDIS_URL": SCALE_REDIS_URL, **(env_extra or {})}
+    shipped = {"endpoints_file": SCALE_ENDPOINTS, "env_extra": env}
     first = BotServers(tmp_path_factory.mktemp(f"{name}-a"), f"{name}-a", **shipped)
     second: Optional[BotServers] = None
     try:
@@ -194,9 +197,51 @@ def two_rasa_processes(tmp_path_factory, database: str, name: str) -> Iterator[T
         first.stop()
 
 
+class CallbackSink:
+    """A local HTTP server that records what the bot POSTs to a REST integrator's callback URL."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received: List[dict] = []
+        self.received = received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(json.loads(body or b"{}"))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/callback"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def texts(self, recipient: str) -> List[str]:
+        return [m.get("text") or "" for m in list(self.received) if m.get("recipient_id") == recipient]
+
+    def wait_for(self, check, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if check():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"the callback did not receive what was expected in {timeout:.0f} s")
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="session")
 def bot_url(tmp_path_factory, web_port) -> Iterator[str]:
-    servers = BotServers(tmp_path_factory.mktemp("e2e"), "bot", web_port)
+    # An hour of a check-in lasts 2 s, so the page's check-in test need not wait (test_web.py).
+    servers = BotServers(tmp_path_factory.mktemp("e2e"), "bot", web_port, env_extra={"CHECKIN_SECONDS_PER_HOUR": "2"})
     try:
         servers.start_actions()
         servers.start_rasa()

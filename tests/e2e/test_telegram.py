@@ -69,6 +69,7 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
         # The base URL comes from credentials.yml and must win over the (unreachable) environment value.
         (folder / "credentials.yml").write_text(
             f'rest:\nbot.channels.telegram.TelegramInput:\n  api_base_url: "{fake.base_url}"\n'
+            "bot.channels.checkins.CheckinsInput:\n"
         )
         url = f"http://127.0.0.1:{rasa_port}"
         env = {
@@ -81,6 +82,7 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
             "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
             "TELEGRAM_WEBHOOK_URL": f"{url}/webhooks/telegram/webhook",
             "TELEGRAM_SET_WEBHOOK_ON_START": "true",
+            "CHECKIN_SECONDS_PER_HOUR": "2",  # a check-in "in 1 hour" comes after 2 s
         }
         env.pop("EMERGENCY_NUMBER", None)
         processes = [
@@ -305,3 +307,27 @@ def test_random_updates_get_a_clear_status_never_a_crash(telegram):
         count["n"] += 1
     assert telegram.post(text_update(new_chat(), "hello")).status_code == 200
     print(f"\ntelegram fuzz inputs run: {count['n']}")
+
+
+def test_a_checkin_comes_first_and_worse_with_a_new_red_flag_gets_the_emergency_advice(telegram):
+    chat = new_chat()
+    for text in ("i ran out of baclofen on friday and my legs are stiff", "tablets", "that's all"):
+        say(telegram)(chat, text)
+    texts = say(telegram)(chat, "no, none of these")
+    assert texts[0].startswith("URGENT") and "check on you" in texts[-1]
+    offer = telegram.fake.calls("sendMessage", chat)[-1].payload
+    choices = [row[0]["callback_data"] for row in offer["reply_markup"]["inline_keyboard"]]
+    assert "check on me in 1 hour" in choices and "summary for my doctor" in choices
+    assert "I will check on you in 1 hour" in press(telegram, chat, offer, "check on me in 1 hour")[0]
+    before = len(telegram.fake.texts(chat))
+    # The bot writes first: nothing was sent to it since.
+    telegram.fake.wait_for(lambda: any("How are you now" in t for t in telegram.fake.texts(chat)[before:]), timeout=30)
+    question = telegram.fake.calls("sendMessage", chat)[-1].payload
+    assert [row[0]["callback_data"] for row in question["reply_markup"]["inline_keyboard"]] == [
+        "better",
+        "about the same",
+        "worse",
+    ]
+    assert "Is any of these happening now" in press(telegram, chat, question, "worse")[-1]
+    texts = say(telegram)(chat, "and now he is seeing bugs on the walls")
+    assert texts[0].startswith("EMERGENCY: call 911 now")

@@ -211,3 +211,28 @@ def test_with_the_bot_unreachable_the_page_says_so_with_the_number_and_sends_onc
         web.terminate()
         web.wait(timeout=10)
         servers.stop()
+
+
+def test_a_checkin_shows_on_the_open_page_and_the_summary_prints(page):
+    send(page, "I ran out of baclofen yesterday and I can't sleep")
+    page.get_by_role("button", name="Tablets or liquid").click(timeout=15000)
+    page.get_by_role("button", name="That's all").click(timeout=15000)
+    page.get_by_role("button", name="No, none of these").click(timeout=15000)
+    page.get_by_role("button", name="In 1 hour").click(timeout=15000)  # 2 s in this test run
+    page.get_by_text("I will check on you in 1 hour").wait_for(timeout=15000)
+    # The bot writes first, on the page that stayed open.
+    page.get_by_text("this is the check-in you asked for").wait_for(timeout=30000)
+    page.get_by_role("button", name="Worse").click(timeout=15000)
+    page.get_by_text("Is any of these happening now").nth(1).wait_for(timeout=15000)
+    page.screenshot(path=str(SHOTS / "web-checkin-screen.png"), full_page=True)
+    page.get_by_role("button", name="No, none of these").last.click(timeout=15000)
+    page.get_by_text("Here is my advice again").wait_for(timeout=15000)
+    page.screenshot(path=str(SHOTS / "web-checkin.png"), full_page=True)
+    page.get_by_role("button", name="Summary for my doctor").last.click(timeout=15000)
+    with page.context.expect_page() as printed:
+        page.get_by_test_id("print-summary").click(timeout=15000)
+    summary = printed.value
+    summary.get_by_role("heading", name="Summary for the doctor").wait_for(timeout=10000)
+    text = summary.locator("body").inner_text()
+    assert "trouble sleeping" in text and "urgent" in text and "the bot checked in as asked" in text
+    assert "not a diagnosis" in text

@@ -135,7 +135,9 @@
     chat.textInput = { placeholder: { text: "Type how you feel…" }, characterLimit: 2000 };
     chat.requestBodyLimits = { maxMessages: 1 };
     var respond = null;  // deep-chat's onResponse, once connected
+    var latestSummary = null;  // the latest summary for the doctor (custom.summary), for printing
     chat.htmlClassUtilities = {
+      "bb-print": { events: { click: function () { if (latestSummary) printSummary(latestSummary); } } },
       "bb-reply": {
         events: {
           click: function (event) {
@@ -149,6 +151,28 @@
         },
       },
     };
+    // The summary as a page of its own, printed (or saved as a PDF) by the browser's print dialog.
+    // Built with textContent only: nothing the person typed can become HTML.
+    function printSummary(summary) {
+      var page = window.open("", "_blank");
+      if (!page) return;
+      var doc = page.document;
+      doc.title = "Summary for the doctor";
+      var body = doc.body;
+      function add(tag, text) { var node = doc.createElement(tag); node.textContent = text; body.appendChild(node); return node; }
+      add("h1", "Summary for the doctor");
+      add("p", "Made " + summary.made + " (UTC) by a self-assessment chatbot.");
+      if (summary.route) add("p", "Baclofen taken as: " + summary.route + ".");
+      [["What was reported", summary.reported], ["What happened with the doses", summary.doses],
+       ["What the self-assessment said", summary.levels], ["Check-ins", summary.checkins]].forEach(function (part) {
+        if (!part[1] || !part[1].length) return;
+        add("h2", part[0]);
+        var list = add("ul", "");
+        part[1].forEach(function (line) { var li = doc.createElement("li"); li.textContent = line; list.appendChild(li); });
+      });
+      add("p", summary.note || "");
+      page.print();
+    }
     chat.connect = {
       websocket: true,
       handler: function (_, signals) {
@@ -187,6 +211,11 @@
             remember(msg.custom.triage);
             showTriage(msg.custom.triage);
             if (panel) panel.triage(msg.custom.triage);
+            return;
+          }
+          if (msg && msg.custom && msg.custom.summary) {
+            latestSummary = msg.custom.summary;
+            signals.onResponse({ html: '<button class="bb-print" data-testid="print-summary">Printable summary (or save as PDF)</button>' });
             return;
           }
           if (msg && msg.text) signals.onResponse({ text: msg.text });

@@ -1,0 +1,34 @@
+"""action_checkin_result: what a check-in's answers lead to.
+
+A yes to the red-flag screen, "worse", new symptoms or "not sure": the assessment again, with
+everything said since the start (a yes is an emergency, as in the assessment). "Better" or "the
+same" with none of the signs: said so, and for "the same" another check-in is offered.
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.assessment import assess_tracker, utter_assessment
+from actions.checkin_offer import offer_checkin
+
+
+class ActionCheckinResult(Action):
+    def name(self) -> Text:
+        return "action_checkin_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        feeling = tracker.get_slot("checkin_feeling")
+        screen = tracker.get_slot("emergency_screen")
+        assessment = assess_tracker(tracker)
+        if screen in ("yes", "unsure") or feeling in ("worse", "symptoms") or assessment.is_emergency:
+            dispatcher.utter_message(response="utter_checkin_reassess")
+            return utter_assessment(dispatcher, assessment) + offer_checkin(dispatcher, tracker, assessment)
+        if feeling == "better":
+            dispatcher.utter_message(response="utter_checkin_better")
+            return []
+        dispatcher.utter_message(response="utter_checkin_same")
+        return offer_checkin(dispatcher, tracker, assessment)

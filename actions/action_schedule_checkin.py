@@ -1,0 +1,51 @@
+"""action_schedule_checkin: "check on me in 2 hours" (or yes to the offer) becomes Rasa's reminder.
+
+The check-in lives in the conversation as a `ReminderScheduled` event (bot/checkins/delivery.py
+delivers it, once, also after a restart). One check-in at a time: a new one replaces the others.
+"""
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.checkin_offer import pending_checkins
+from bot.checkins.plan import CHECKIN_ENTITY, CHECKIN_INTENT, hours_in, load_plan, new_name, when_text
+from bot.checkins.summary import stamp
+from bot.settings import checkin_seconds_per_hour, region_numbers
+
+
+class ActionScheduleCheckin(Action):
+    def name(self) -> Text:
+        return "action_schedule_checkin"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("triage_level") == "emergency":
+            # The advice after an emergency is to call now, not to wait for a check-in.
+            dispatcher.utter_message(
+                response="utter_checkin_not_after_emergency", emergency_number=region_numbers().emergency_number
+            )
+            return [SlotSet("checkin_offered", False)]
+        plan = load_plan()
+        asked = hours_in((tracker.latest_message or {}).get("text") or "")
+        hours = plan.clamp(asked or tracker.get_slot("checkin_suggested_hours") or plan.defaults[-1].hours)
+        now = datetime.now(timezone.utc)
+        due = now + timedelta(seconds=hours * checkin_seconds_per_hour())
+        name = new_name()
+        events: List[Dict[Text, Any]] = [ReminderCancelled(name=p.name) for p in pending_checkins(tracker)]
+        events += [
+            ReminderScheduled(
+                CHECKIN_INTENT,
+                trigger_date_time=due,
+                entities=[{"entity": CHECKIN_ENTITY, "value": name}],
+                name=name,
+                kill_on_user_message=False,
+            ),
+            SlotSet("checkin_offered", False),
+        ]
+        dispatcher.utter_message(response="utter_checkin_scheduled", when=when_text(hours), due=stamp(due))
+        return events

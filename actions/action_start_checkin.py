@@ -1,0 +1,25 @@
+"""action_start_checkin: a check-in is due (Rasa fired its reminder); the check-in form follows.
+
+The red-flag screen is asked afresh: its earlier answer is cleared, so the form asks it again.
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.checkins.plan import CHECKIN_ENTITY
+
+
+class ActionStartCheckin(Action):
+    def name(self) -> Text:
+        return "action_start_checkin"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        entities = (tracker.latest_message or {}).get("entities") or []
+        name = next((e.get("value") for e in entities if e.get("entity") == CHECKIN_ENTITY), None)
+        dispatcher.utter_message(response="utter_checkin_hello", json_message={"checkin": {"id": name}})
+        return [SlotSet("checkin_feeling", None), SlotSet("emergency_screen", None), SlotSet("checkin_offered", False)]

@@ -1,0 +1,61 @@
+"""validate_checkin_form: at a check-in, "better / the same / worse" and the red-flag screen.
+
+Symptoms told in answer to "how are you now?" count as a change to look at ("symptoms"); the
+screen is read exactly as in the assessment (`screen_answer`). A red flag never reaches here:
+the rules give the emergency advice at once and end the check-in.
+"""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.safety_net import emergency_if_needed
+from actions.validate_assessment_form import RED_FLAG, _asked, _intent, _mentions, screen_answer
+
+FEELING_INTENTS = {"feel_better": "better", "feel_same": "same", "feel_worse": "worse"}
+
+
+def feeling_in(intent: Optional[Text], text: Text, reported_symptoms: bool) -> Optional[Text]:
+    """better | same | worse | symptoms, or None when the answer says none of these."""
+    if intent in FEELING_INTENTS:
+        return FEELING_INTENTS[intent]
+    lowered = text.lower()
+    if "worse" in lowered:
+        return "worse"
+    if reported_symptoms:
+        return "symptoms"
+    if "better" in lowered:
+        return "better"
+    if "same" in lowered:
+        return "same"
+    return None
+
+
+class ValidateCheckinForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_checkin_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        if _intent(tracker) == RED_FLAG:
+            return await super().run(dispatcher, tracker, domain)
+        events = emergency_if_needed(dispatcher, tracker)
+        return events + await super().run(dispatcher, tracker, domain)
+
+    async def extract_checkin_feeling(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if not _asked(tracker, "checkin_feeling"):
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        feeling = feeling_in(_intent(tracker), text, _mentions(tracker, "symptom"))
+        return {"checkin_feeling": feeling} if feeling else {}
+
+    async def extract_emergency_screen(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return screen_answer(tracker)
