@@ -95,7 +95,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--frozen-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--min-frozen-emergencies", type=int, default=32)
-    parser.add_argument("--batch", type=int, choices=(1, 2), default=1, help="2: the second batch (frozen_2.yml, dev_2.yml)")
+    parser.add_argument(
+        "--batch", type=int, choices=(1, 2), default=1, help="2: the second batch (frozen_2.yml, dev_2.yml)"
+    )
     args = parser.parse_args(argv)
     entries = collected(args.files, "rl" if args.batch == 1 else "rm")
     frozen, dev = split(entries, args.frozen_share, args.seed, args.min_frozen_emergencies)

@@ -8,7 +8,7 @@ historical have been masked out, so "no fever" or "I'm scared I'll have a seizur
 
 It is trained from `bot/knowledge/red_flag_examples.yml` (lay examples per red-flag category and
 negatives), the symptom catalogue's lay phrases (red flags against the rest), and the development
-part of the real-language corpus (`data/real_language/dev.yml`), never from its frozen part or from
+parts of the real-language corpus (`data/real_language/dev.yml`, `dev_2.yml`), never from its frozen parts or from
 the test vignettes. Its threshold is chosen on the development part (out-of-fold scores) at a
 stated false-positive rate by `python -m bot.cli.calibrate_red_flag` and kept in
 `bot/knowledge/red_flag_layer.yml`.
@@ -32,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
-from bot.corpus import CATEGORIES, DEV_FILE, load_statements
+from bot.corpus import CATEGORIES, DEV_FILES, load_statements
 from bot.knowledge import load_catalogue
 from bot.knowledge._files import read_bytes, read_yaml
 from bot.nlp.findings import assertion
@@ -107,9 +107,9 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
-def dev_examples(path: Path = DEV_FILE) -> List[Example]:
-    """The development part of the real-language corpus as training examples."""
-    return [Example(s.text, s.is_emergency, s.category, "dev") for s in load_statements(path)]
+def dev_examples(paths: Sequence[Path] = DEV_FILES) -> List[Example]:
+    """The development parts of the real-language corpus (both batches) as training examples."""
+    return [Example(s.text, s.is_emergency, s.category, "dev") for p in paths if p.exists() for s in load_statements(p)]
 
 
 def catalogue_examples() -> List[Example]:
@@ -146,21 +146,21 @@ def nlu_examples(folder: Path = NLU_DIR) -> List[Example]:
     return out
 
 
-def training_examples(dev_path: Path = DEV_FILE) -> List[Example]:
+def training_examples(dev_paths: Sequence[Path] = DEV_FILES) -> List[Example]:
     """The knowledge file's examples, the catalogue's phrases, the other intents' examples and the
-    development part of the corpus."""
-    dev = dev_examples(dev_path) if dev_path.exists() else []
-    return load_examples() + catalogue_examples() + nlu_examples() + dev
+    development parts of the corpus."""
+    return load_examples() + catalogue_examples() + nlu_examples() + dev_examples(dev_paths)
 
 
-def training_fingerprint(dev_path: Path = DEV_FILE) -> str:
+def training_fingerprint(dev_paths: Sequence[Path] = DEV_FILES) -> str:
     """Changes whenever anything the layer learns from changes (for Rasa's training cache)."""
     digest = hashlib.sha256(read_bytes(EXAMPLES_FILE) + read_bytes(SETTINGS_FILE))
     digest.update(load_catalogue().fingerprint.encode())
     for path in sorted(NLU_DIR.glob("*.yml")):
         digest.update(path.read_bytes())
-    if dev_path.exists():
-        digest.update(dev_path.read_bytes())
+    for path in dev_paths:
+        if path.exists():
+            digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 

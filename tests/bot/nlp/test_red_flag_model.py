@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.corpus import FROZEN_FILE, load_statements
+from bot.corpus import DEV_FILES, FROZEN_FILES, load_statements
 from bot.nlp.red_flag_model import (
     MIN_WORDS,
     ExamplesError,
@@ -49,9 +49,16 @@ def test_the_shipped_threshold_file_loads():
     assert 0 < settings.threshold < 1 and 0 < settings.false_positive_target < 0.5
 
 
-def test_it_never_learns_from_the_frozen_part_of_the_corpus():
-    frozen = {s.text.strip() for s in load_statements(FROZEN_FILE)}
-    assert frozen and not frozen & {e.text for e in training_examples()}
+def test_it_never_learns_from_the_frozen_parts_of_the_corpus():
+    for path in FROZEN_FILES:
+        frozen = {s.text.strip() for s in load_statements(path)}
+        assert frozen and not frozen & {e.text for e in training_examples()}
+
+
+def test_it_learns_from_both_development_parts():
+    texts = {e.text for e in training_examples() if e.origin == "dev"}
+    for path in DEV_FILES:
+        assert {s.text for s in load_statements(path)} <= texts
 
 
 def test_the_catalogue_gives_red_flags_as_positives_and_other_symptoms_as_negatives():

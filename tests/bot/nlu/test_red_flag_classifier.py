@@ -77,7 +77,7 @@ def test_a_changed_training_file_changes_the_fingerprint(tmp_path):
 
     dev = tmp_path / "dev.yml"
     dev.write_text("vignettes: []\n")
-    before = training_fingerprint(dev)
+    before = training_fingerprint([dev])
     dev.write_text("vignettes: [] # changed\n")
-    assert training_fingerprint(dev) != before
+    assert training_fingerprint([dev]) != before
     assert RedFlagClassifier.fingerprint_addon({}) == training_fingerprint()
