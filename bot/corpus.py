@@ -22,8 +22,11 @@ FROZEN_FILE = REAL_LANGUAGE_DIR / "frozen.yml"
 # learned layer): its own frozen and development parts.
 DEV_2_FILE = REAL_LANGUAGE_DIR / "dev_2.yml"
 FROZEN_2_FILE = REAL_LANGUAGE_DIR / "frozen_2.yml"
+# The third batch (collected later the same day, frozen whole before the layer's operating point
+# was chosen again): test only, no development part.
+FROZEN_3_FILE = REAL_LANGUAGE_DIR / "frozen_3.yml"
 DEV_FILES = (DEV_FILE, DEV_2_FILE)
-FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE)
+FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE, FROZEN_3_FILE)
 KINDS = ("real", "case_report_paraphrase")
 SPEAKERS = ("patient", "caregiver", "unknown")
 CATEGORIES = (

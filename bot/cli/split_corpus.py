@@ -1,6 +1,6 @@
 """Split collected real-language statements into a frozen test part and a development part.
 
-    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2]
+    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3]
 
 Run once, before anything is built on the corpus: the frozen part (data/real_language/frozen.yml)
 is never used to train, tune a threshold or extend the lexicon; the development part
@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.corpus import DEV_2_FILE, DEV_FILE, FROZEN_2_FILE, FROZEN_FILE, Statement
+from bot.corpus import DEV_2_FILE, DEV_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_FILE, Statement
 
 HEADER = (
     "# Real-language corpus, {part} part: statements real people wrote in public (see README.md here).\n"
@@ -29,6 +29,14 @@ HEADER = (
 RULES = {
     "frozen": "FROZEN: never used to train, tune a threshold or extend the lexicon.",
     "dev": "may be used to train the learned red-flag layer and to study misses.",
+}
+
+
+# Batch: (id prefix, frozen file, development file or None for a test-only batch).
+BATCHES = {
+    1: ("rl", FROZEN_FILE, DEV_FILE),
+    2: ("rm", FROZEN_2_FILE, DEV_2_FILE),
+    3: ("rn", FROZEN_3_FILE, None),
 }
 
 
@@ -95,14 +103,16 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--frozen-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--min-frozen-emergencies", type=int, default=32)
-    parser.add_argument(
-        "--batch", type=int, choices=(1, 2), default=1, help="2: the second batch (frozen_2.yml, dev_2.yml)"
-    )
+    parser.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1, help="the batch's files (frozen_N, dev_N)")
     args = parser.parse_args(argv)
-    entries = collected(args.files, "rl" if args.batch == 1 else "rm")
+    prefix, frozen_file, dev_file = BATCHES[args.batch]
+    entries = collected(args.files, prefix)
     frozen, dev = split(entries, args.frozen_share, args.seed, args.min_frozen_emergencies)
-    write(FROZEN_FILE if args.batch == 1 else FROZEN_2_FILE, "frozen", frozen)
-    write(DEV_FILE if args.batch == 1 else DEV_2_FILE, "dev", dev)
+    write(frozen_file, "frozen", frozen)
+    if dev_file is not None:
+        write(dev_file, "dev", dev)
+    elif dev:
+        raise SystemExit(f"batch {args.batch} is test only: use --frozen-share 1")
     for name, part in (("frozen", frozen), ("dev", dev)):
         levels: Dict[str, int] = defaultdict(int)
         for e in part:
