@@ -38,7 +38,7 @@ NOT_AN_ANSWER = (
     "ask_tapering",
     "ask_overdose",
     "ask_pump",
-    "ask_summary",
+    "request_summary",
     "schedule_checkin",
     "cancel_checkin",
 )

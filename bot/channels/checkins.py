@@ -70,6 +70,7 @@ class CheckinsInput(InputChannel):
                 logger.error("check-ins not restored: no agent loaded")
                 return
             try:
+                await delivery.allow_late_jobs()
                 await delivery.restore(agent)
             except Exception:  # noqa: BLE001 (the server runs on; the failure is logged, not hidden)
                 logger.exception("check-ins could not be restored at start-up")

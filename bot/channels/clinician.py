@@ -13,7 +13,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import conversation_id
+from bot.channels.rest import MAX_SENDER_CHARS
 from bot.channels.webchat import allowed_origins
+from bot.checkins import delivery as checkin_delivery
 from bot.nlu.entities import findings_from_entities
 from bot.settings import clinician_view_enabled
 
@@ -57,5 +60,23 @@ class ClinicianInput(InputChannel):
             if agent is None or not agent.is_ready():
                 return response.json({"error": "no model loaded"}, status=503)
             return response.json(await explain(agent, text))
+
+        # Clinicians' scenarios let time pass (`clock: 2 hours`): the REST conversation's check-ins
+        # due by then fire now, and their messages are the answer (bot/checkins/delivery.advance).
+        @clinician.route("/advance", methods=["POST"])
+        async def advance(request: Request) -> HTTPResponse:
+            if not clinician_view_enabled():
+                return response.json({"error": "the clinician view is off (CLINICIAN_VIEW)"}, status=403)
+            body = request.json if isinstance(request.json, dict) else {}
+            sender, hours = body.get("sender"), body.get("hours")
+            if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
+                return response.json({"error": "sender must be a short string"}, status=400)
+            if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 24 * 30:
+                return response.json({"error": "hours must be a number of hours, at most 30 days"}, status=400)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"error": "no model loaded"}, status=503)
+            messages = await checkin_delivery.advance(agent.processor, conversation_id("rest", sender), float(hours))
+            return response.json({"messages": messages})
 
         return clinician

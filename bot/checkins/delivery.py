@@ -77,37 +77,57 @@ def _events(tracker: Any) -> List[Dict[Text, Any]]:
     return [e.as_dict() for e in tracker.events]
 
 
-async def fire_checkin(processor: MessageProcessor, reminder: ReminderScheduled, conversation_id: Text) -> bool:
-    """Fire one check-in if the conversation still has it pending; True when it fired."""
-    channel, own_id = split_conversation_id(conversation_id)
+async def fire_checkin(
+    processor: MessageProcessor, reminder: ReminderScheduled, conversation_id: Text
+) -> Optional[List[Dict[Text, Any]]]:
+    """Fire one check-in if the conversation still has it pending: its messages, else None."""
+    channel, _ = split_conversation_id(conversation_id)
     collector = _Collector(channel)
     async with processor.lock_store.lock(conversation_id):
         # The whole conversation: a check-in scheduled before the latest session start is still due.
         full = await processor.tracker_store.retrieve_full_tracker(conversation_id)
         if full is None or reminder.name not in {p.name for p in pending(_events(full))}:
             logger.info("check-in %s not fired: already fired, cancelled or restarted", reminder.name)
-            return False
+            return None
         tracker = await processor.fetch_tracker_and_update_session(conversation_id, collector)
         await processor.trigger_external_user_uttered(reminder.intent, reminder.entities, tracker, collector)
-    messages = [{k: v for k, v in m.items() if k != "recipient_id"} for m in collector.messages]
+    return [{k: v for k, v in m.items() if k != "recipient_id"} for m in collector.messages]
+
+
+async def deliver_checkin(processor: MessageProcessor, reminder: ReminderScheduled, conversation_id: Text) -> None:
+    """Fire a due check-in and hand its messages to the outlet of the conversation's channel."""
+    messages = await fire_checkin(processor, reminder, conversation_id)
+    if messages is None:
+        return
+    channel, own_id = split_conversation_id(conversation_id)
     outlet = _OUTLETS.get(channel)
     if outlet is None:
-        logger.info(
-            "check-in %s fired; channel %r cannot write first, it waits in the conversation", reminder.name, channel
-        )
-        return True
+        logger.info("check-in %s fired; channel %r cannot write first: it waits", reminder.name, channel)
+        return
     try:
         await outlet(own_id, messages)
     except Exception:  # noqa: BLE001 (the check-in is in the tracker; the channel shows it when it can)
         logger.exception("check-in %s fired but its channel %r could not deliver it now", reminder.name, channel)
-    return True
+
+
+async def advance(processor: MessageProcessor, conversation_id: Text, hours: float) -> List[Dict[Text, Any]]:
+    """Fire now, in order, the conversation's check-ins due within `hours` (for clinicians' scenarios,
+    which cannot wait): their messages. A job still on the scheduler finds them fired and does nothing."""
+    store = processor.tracker_store
+    full = await store.retrieve_full_tracker(conversation_id)
+    limit = datetime.now(timezone.utc) + timedelta(hours=hours)
+    messages: List[Dict[Text, Any]] = []
+    for item in pending(_events(full)) if full is not None else []:
+        if item.due <= limit:
+            messages += await fire_checkin(processor, reminder_for(item), conversation_id) or []
+    return messages
 
 
 async def _handle_reminder(
     self: MessageProcessor, reminder_event: ReminderScheduled, sender_id: Text, output_channel: OutputChannel
 ) -> None:
     if str(reminder_event.name).startswith(NAME_PREFIX):
-        await fire_checkin(self, reminder_event, sender_id)
+        await deliver_checkin(self, reminder_event, sender_id)
         return
     await _ORIGINAL_HANDLE_REMINDER(self, reminder_event, sender_id, output_channel)
 
@@ -115,6 +135,18 @@ async def _handle_reminder(
 def install() -> None:
     """Route check-in reminders through `fire_checkin` (idempotent)."""
     MessageProcessor.handle_reminder = _handle_reminder
+
+
+async def allow_late_jobs() -> None:
+    """Run a check-in however late its job starts.
+
+    APScheduler skips a job that cannot start within `misfire_grace_time` of its time (1 s by
+    default, which Rasa keeps), logging only a warning: a check-in due while the server was busy
+    for a second was dropped. Rasa adds the jobs itself, so the scheduler's own default is changed
+    (a private attribute of APScheduler 3; `tests/bot/checkins/test_delivery.py` checks it works).
+    """
+    scheduler = await jobs.scheduler()
+    scheduler._job_defaults["misfire_grace_time"] = None
 
 
 def reminder_for(item: Pending) -> ReminderScheduled:
@@ -142,6 +174,7 @@ async def schedule(processor: MessageProcessor, conversation_id: Text, items: Se
             id=item.name,
             replace_existing=True,
             name=event.scheduled_job_name(conversation_id),
+            misfire_grace_time=None,
         )
 
 

@@ -103,7 +103,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--frozen-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--min-frozen-emergencies", type=int, default=32)
-    parser.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1, help="the batch's files (frozen_N, dev_N)")
+    parser.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1, help="files frozen_N, dev_N")
     args = parser.parse_args(argv)
     prefix, frozen_file, dev_file = BATCHES[args.batch]
     entries = collected(args.files, prefix)

@@ -366,6 +366,21 @@ def choose_understanding(url: str, mode: str, session: requests.Session) -> Tupl
 # ----------------------------------------------------------------------------- playing
 
 
+def advance_clock(client: RestClient, sender: str, hours: float) -> List[Dict[str, Any]]:
+    """Let `hours` pass in the conversation: the bot's messages of the check-ins due by then.
+
+    Uses the clinician endpoint (`POST /webhooks/clinician/advance`, on only with CLINICIAN_VIEW=true),
+    which fires them at once instead of waiting."""
+    base = client.url.rsplit("/webhooks/", 1)[0]
+    response = client.session.post(
+        f"{base}/webhooks/clinician/advance", json={"sender": sender, "hours": hours}, timeout=client.timeout
+    )
+    if response.status_code == 403:
+        raise ValueError("time cannot pass in this bot: start it with CLINICIAN_VIEW=true for scenarios with `clock:`")
+    response.raise_for_status()
+    return list(response.json().get("messages") or [])
+
+
 def play(client: RestClient, scenario: Scenario, understand: Optional[Understand] = None) -> ScenarioResult:
     """One conversation with a fresh sender id, then judged."""
     slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")[:40]
@@ -375,12 +390,12 @@ def play(client: RestClient, scenario: Scenario, understand: Optional[Understand
     started = time.monotonic()
     for number, turn in enumerate(scenario.turns, start=1):
         try:
-            replies = client.send(sender, turn.patient)
+            replies = advance_clock(client, sender, turn.clock) if turn.clock else client.send(sender, turn.patient)
         except (requests.RequestException, ValueError) as e:
             error = f"turn {number}: the bot did not answer ({type(e).__name__}: {e})"
             break
         result = TurnResult(number, turn.patient, replies if isinstance(replies, list) else [])
-        if understand is not None:
+        if understand is not None and not turn.clock:
             try:
                 result.understood, result.intent = understand(turn.patient)
             except (requests.RequestException, ValueError) as e:

@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import jsonschema
 import yaml
 
+from bot.checkins.plan import hours_in
 from bot.knowledge import Catalogue, load_catalogue
 from bot.triage import REPORTED_LEVELS, reported_rank
 from bot.types import Finding
@@ -98,6 +99,8 @@ class Turn:
 
     patient: str
     line: Optional[int] = None
+    # Hours that pass instead of a message (`clock: 2 hours`): the check-ins due by then come.
+    clock: Optional[float] = None
     levels: Tuple[str, ...] = ()
     asks: Optional[str] = None
     says: Tuple[str, ...] = ()
@@ -307,6 +310,11 @@ def _schema_message(error: jsonschema.ValidationError, data: Any) -> Tuple[List[
     if key == "level" and _unknown_levels(value):
         bad = _unknown_levels(value)[0]
         return path, f"{where}: unknown level '{bad}'{_closest(bad, LEVELS)}; use one of: {', '.join(LEVELS)}"
+    if validator == "oneOf" and isinstance(value, dict) and path[-2:-1] == ["turns"] and path[-1:] != []:
+        if "patient" in value and "clock" in value:
+            return path, f"{where}: a turn is either `patient:` (a message) or `clock:` (time passes), not both"
+        if "patient" not in value and "clock" not in value:
+            return path, f"{where}: `patient` is missing (or `clock:` for time passing)"
     if validator == "oneOf" and path[-2:-1] == ["turns"]:
         return path, (
             f"{where} is {_describe(value)}: write the patient's words (in quotes if they contain a colon, "
@@ -319,6 +327,8 @@ def _schema_message(error: jsonschema.ValidationError, data: Any) -> Tuple[List[
         return path + [bad], f"{where}: unknown key '{bad}'{_closest(bad, allowed)}; allowed here: {', '.join(allowed)}"
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
+        if missing in ("patient", "clock"):
+            return path, f"{where}: `patient` is missing (or `clock:` for time passing)"
         return path, f"{where}: `{missing}` is missing"
     if validator == "minItems" and value == []:
         if key == "turns":
@@ -331,6 +341,8 @@ def _schema_message(error: jsonschema.ValidationError, data: Any) -> Tuple[List[
             f"{where}: '{value}' is not 'symptom id' or 'symptom id, context' "
             f"(for example 'confusion, not negated'; contexts: {', '.join(CONTEXTS)})"
         )
+    if validator == "pattern" and key == "clock":
+        return path, f"{where}: '{value}' is not a time; write it as `2 hours`, `30 minutes` or `1 day`"
     if validator == "pattern":
         return path, f"{where}: '{value}' is not an id (lower-case letters and _)"
     if validator == "enum":
@@ -454,9 +466,11 @@ def _check_ids(
 def _turn(value: Any, line: Optional[int]) -> Turn:
     if isinstance(value, str):
         return Turn(patient=value, line=line)
+    clock = hours_in(value["clock"]) if "clock" in value else None
     return Turn(
-        patient=value["patient"],
+        patient=value.get("patient") or f"({value['clock'].strip()} later)",
         line=line,
+        clock=clock,
         levels=_levels(value.get("level")),
         asks=value.get("asks"),
         says=_phrases(value.get("says")),

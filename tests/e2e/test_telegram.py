@@ -318,9 +318,9 @@ def test_a_checkin_comes_first_and_worse_with_a_new_red_flag_gets_the_emergency_
     offer = telegram.fake.calls("sendMessage", chat)[-1].payload
     choices = [row[0]["callback_data"] for row in offer["reply_markup"]["inline_keyboard"]]
     assert "check on me in 1 hour" in choices and "summary for my doctor" in choices
-    assert "I will check on you in 1 hour" in press(telegram, chat, offer, "check on me in 1 hour")[0]
     before = len(telegram.fake.texts(chat))
-    # The bot writes first: nothing was sent to it since.
+    assert "I will check on you in 1 hour" in press(telegram, chat, offer, "check on me in 1 hour")[0]
+    # The bot writes first (2 s later in this test, maybe before the press's own reply was counted).
     telegram.fake.wait_for(lambda: any("How are you now" in t for t in telegram.fake.texts(chat)[before:]), timeout=30)
     question = telegram.fake.calls("sendMessage", chat)[-1].payload
     assert [row[0]["callback_data"] for row in question["reply_markup"]["inline_keyboard"]] == [

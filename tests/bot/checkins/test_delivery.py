@@ -64,3 +64,22 @@ def test_rasa_stores_a_cancel_without_its_name_so_a_bare_cancel_cancels_all():
     scheduled = {"event": "reminder", "name": "checkin_a", "date_time": "2026-12-01T10:00:00+00:00"}
     later = {**scheduled, "name": "checkin_b"}
     assert [p.name for p in pending([scheduled, stored, later])] == ["checkin_b"]
+
+
+async def test_a_checkin_job_that_starts_late_still_runs():
+    """APScheduler's default drops a job more than 1 s late; check-ins must run however late."""
+    import asyncio
+    from datetime import datetime, timedelta, timezone
+
+    from rasa.core import jobs
+
+    await delivery.allow_late_jobs()
+    ran = asyncio.Event()
+
+    async def job() -> None:
+        ran.set()
+
+    scheduler = await jobs.scheduler()
+    scheduler.add_job(job, "date", run_date=datetime.now(timezone.utc) - timedelta(seconds=30), id="checkin_late_test")
+    await asyncio.wait_for(ran.wait(), timeout=5)
+    jobs.kill_scheduler()

@@ -24,7 +24,7 @@ def test_no_checkin_after_an_emergency_or_self_care():
     "level, route, events, hours",
     [
         ("urgent", "pump", ["pump_problem"], 1),  # a pump: within hours
-        ("routine", "pump", [], 1),
+        ("routine", "pump", [], 24),  # a side effect while the pump works as usual
         ("urgent", "tablets", ["stopped_abruptly"], 2),  # a sudden stop
         ("urgent", "tablets", ["ran_out"], 2),
         ("urgent", "tablets", ["took_too_much"], 4),

@@ -244,3 +244,48 @@ def test_a_turn_written_without_the_colon_after_patient_is_a_mistake_with_its_li
         )
     )
     assert "line 5" in str(problem) and "no colon" in str(problem) and "patient: ..." in str(problem)
+
+
+def test_a_clock_turn_lets_time_pass(tmp_path):
+    text = """
+        topic: Check-ins
+        scenarios:
+          - name: Time passes
+            turns:
+              - I ran out yesterday
+              - clock: 2 hours
+                says: How are you now
+              - clock: 1 day
+            expect:
+              level: none
+    """
+    (scenario,) = load_file(write(tmp_path, text)).scenarios
+    assert [t.clock for t in scenario.turns] == [None, 2.0, 24.0]
+    assert scenario.turns[1].says == ("How are you now",) and scenario.turns[1].patient == "(2 hours later)"
+
+
+def test_a_clock_turn_with_words_too_or_a_bad_time_is_a_mistake(tmp_path):
+    text = """
+        topic: Check-ins
+        scenarios:
+          - name: Both
+            turns:
+              - patient: hello
+                clock: 2 hours
+            expect:
+              level: none
+          - name: Bad time
+            turns:
+              - clock: soon
+            expect:
+              level: none
+          - name: Neither
+            turns:
+              - says: hello
+            expect:
+              level: none
+    """
+    messages = "\n".join(p.message for p in problems(write(tmp_path, text)))
+    assert "either `patient:` (a message) or `clock:` (time passes), not both" in messages
+    assert "`patient` is missing (or `clock:` for time passing)" in messages
+    assert "'soon' is not a time; write it as `2 hours`" in messages
