@@ -1,14 +1,17 @@
-"""The frozen part of the real-language corpus through the REST channel (figures printed with -s).
+"""The frozen parts of the real-language corpus through the REST channel (figures printed with -s).
 
-The frozen part is never used to train, tune or extend the lexicon (data/real_language/README.md).
-Its first run, at the commit the README names, is the figure the project reports; these tests
-keep it from getting worse and say plainly that the issue's target is not met yet.
+The frozen parts are never used to train, tune or extend the lexicon (data/real_language/README.md).
+Each one's first run, at the commit the README names, is the figure the project reports; these
+tests keep the bot from getting worse than it is now and say plainly that the issue's target is
+not met yet.
 """
+
+from typing import Dict
 
 import pytest
 
-from bot.cli.real_language import figures, report, score
-from bot.corpus import FROZEN_FILE, load_statements
+from bot.cli.real_language import Figures, figures, report, score
+from bot.corpus import FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_FILE, load_statements
 
 pytestmark = pytest.mark.e2e
 
@@ -16,28 +19,39 @@ pytestmark = pytest.mark.e2e
 TARGET_SENSITIVITY = 0.95
 TARGET_UNDER = 0.05
 TARGET_OVER = 0.15
-# The first run (README, "Words the bot has not seen"): 28 of 34 real emergencies in their turn,
-# 9 of 62 other statements under-triaged, 24 over-triaged. One later change (plain withdrawal
-# wording added as the learned layer's negatives, after the fuzz test's "my hands are shaking since
-# I ran out" was given the emergency advice) cost one of the 28; the floor is what the bot gives now.
-FLOOR_CAUGHT, FLOOR_UNDER, FLOOR_OVER = 27, 9, 24
+# What the bot gives now (README, "Words the bot has not seen", at e772946): emergencies caught in
+# their turn, other statements under-triaged, over-triaged. frozen_3's is its first run; the first
+# two parts had been measured before (their first runs are in the README).
+FLOORS = {
+    "frozen": (FROZEN_FILE, 29, 8, 25),
+    "frozen_2": (FROZEN_2_FILE, 35, 4, 34),
+    "frozen_3": (FROZEN_3_FILE, 45, 3, 36),
+}
+_scored: Dict[str, Figures] = {}
 
 
-@pytest.fixture(scope="module")
-def real(bot_url):
-    scored = score(bot_url, [s for s in load_statements(FROZEN_FILE) if s.kind == "real"])
-    print("\n" + "\n".join(report(scored, show_texts=False)))
-    return figures(scored)
+def real(bot_url: str, part: str) -> Figures:
+    if part not in _scored:
+        path = FLOORS[part][0]
+        scored = score(bot_url, [s for s in load_statements(path) if s.kind == "real"])
+        print(f"\n{part}\n" + "\n".join(report(scored, show_texts=False)))
+        _scored[part] = figures(scored)
+    return _scored[part]
 
 
-def test_the_frozen_part_is_no_worse_than_it_is_now(real):
-    assert real.caught >= FLOOR_CAUGHT
-    assert real.under <= FLOOR_UNDER
-    assert real.over <= FLOOR_OVER
+@pytest.mark.parametrize("part", sorted(FLOORS))
+def test_the_frozen_part_is_no_worse_than_it_is_now(bot_url, part):
+    _, caught, under, over = FLOORS[part]
+    figures_now = real(bot_url, part)
+    assert figures_now.caught >= caught
+    assert figures_now.under <= under
+    assert figures_now.over <= over
 
 
-@pytest.mark.xfail(strict=True, reason="first run: sensitivity 0.82, under-triage 0.15, over-triage 0.39 (README)")
-def test_the_frozen_part_meets_the_target(real):
-    assert real.sensitivity >= TARGET_SENSITIVITY
-    assert real.under_rate <= TARGET_UNDER
-    assert real.over_rate <= TARGET_OVER
+@pytest.mark.parametrize("part", sorted(FLOORS))
+@pytest.mark.xfail(strict=True, reason="not met: sensitivity 0.79-0.90, over-triage 0.40-0.55 (README)")
+def test_the_frozen_part_meets_the_target(bot_url, part):
+    figures_now = real(bot_url, part)
+    assert figures_now.sensitivity >= TARGET_SENSITIVITY
+    assert figures_now.under_rate <= TARGET_UNDER
+    assert figures_now.over_rate <= TARGET_OVER
