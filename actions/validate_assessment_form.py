@@ -8,6 +8,7 @@ again). A red flag (intent `red_flag`) is left to the rules, which interrupt the
 emergency gets the safety net's advice first.
 """
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -75,9 +76,14 @@ def screen_answer(tracker: Tracker) -> Dict[Text, Any]:
     return {"emergency_screen": answer}
 
 
-class ValidateAssessmentForm(FormValidationAction):
-    def name(self) -> Text:
-        return "validate_assessment_form"
+class SafeFormValidation(FormValidationAction, ABC):
+    """A form's validation that never swallows an emergency: a red flag (intent `red_flag`) is left
+    to the rules, which interrupt the form; any other emergency gets the safety net's advice first.
+    `after_answers` adds what a form needs once the new answers are in `tracker.slots`. Abstract, so
+    the action server does not register it as an action of its own."""
+
+    @abstractmethod
+    def name(self) -> Text: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -85,14 +91,30 @@ class ValidateAssessmentForm(FormValidationAction):
         if _intent(tracker) == RED_FLAG:
             return await super().run(dispatcher, tracker, domain)
         events = emergency_if_needed(dispatcher, tracker)
-        if tracker.get_slot("checkin_offered"):
-            events.append(SlotSet("checkin_offered", False))
         # super().run() also writes the new answers into tracker.slots, so the net can look again.
         answers = await super().run(dispatcher, tracker, domain)
+        return events + self.after_answers(dispatcher, tracker, bool(events), answers) + answers
+
+    def after_answers(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, advised: bool, answers: List[Dict[Text, Any]]
+    ) -> List[Dict[Text, Any]]:
+        return []
+
+
+class ValidateAssessmentForm(SafeFormValidation):
+    def name(self) -> Text:
+        return "validate_assessment_form"
+
+    def after_answers(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, advised: bool, answers: List[Dict[Text, Any]]
+    ) -> List[Dict[Text, Any]]:
+        events: List[Dict[Text, Any]] = []
+        if tracker.get_slot("checkin_offered"):  # a new report: a later "yes" belongs to the form
+            events.append(SlotSet("checkin_offered", False))
         changed = any(e.get("event") == "slot" and e.get("name") in ("route", "situation") for e in answers)
-        if changed and not events:
-            events = emergency_if_needed(dispatcher, tracker, answer_changed_slots=True)
-        return events + answers
+        if changed and not advised:
+            events += emergency_if_needed(dispatcher, tracker, answer_changed_slots=True)
+        return events
 
     async def extract_route(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -5,15 +5,13 @@ screen is read exactly as in the assessment (`screen_answer`). A red flag never 
 the rules give the emergency advice at once and end the check-in.
 """
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.safety_net import emergency_if_needed
-from actions.validate_assessment_form import RED_FLAG, _asked, _intent, _mentions, screen_answer
+from actions.validate_assessment_form import SafeFormValidation, _asked, _intent, _mentions, screen_answer
 
 FEELING_INTENTS = {"feel_better": "better", "feel_same": "same", "feel_worse": "worse"}
 
@@ -34,17 +32,9 @@ def feeling_in(intent: Optional[Text], text: Text, reported_symptoms: bool) -> O
     return None
 
 
-class ValidateCheckinForm(FormValidationAction):
+class ValidateCheckinForm(SafeFormValidation):
     def name(self) -> Text:
         return "validate_checkin_form"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
-        if _intent(tracker) == RED_FLAG:
-            return await super().run(dispatcher, tracker, domain)
-        events = emergency_if_needed(dispatcher, tracker)
-        return events + await super().run(dispatcher, tracker, domain)
 
     async def extract_checkin_feeling(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -213,13 +213,18 @@ def test_with_the_bot_unreachable_the_page_says_so_with_the_number_and_sends_onc
         servers.stop()
 
 
-def test_a_checkin_shows_on_the_open_page_and_the_summary_prints(page):
+def urgent_with_a_checkin_in_an_hour(page):
+    """An urgent assessment on the page, and "In 1 hour" pressed (2 s in this test run)."""
     send(page, "I ran out of baclofen yesterday and I can't sleep")
     page.get_by_role("button", name="Tablets or liquid").click(timeout=15000)
     page.get_by_role("button", name="That's all").click(timeout=15000)
     page.get_by_role("button", name="No, none of these").click(timeout=15000)
-    page.get_by_role("button", name="In 1 hour").click(timeout=15000)  # 2 s in this test run
+    page.get_by_role("button", name="In 1 hour").click(timeout=15000)
     page.get_by_text("I will check on you in 1 hour").wait_for(timeout=15000)
+
+
+def test_a_checkin_shows_on_the_open_page_and_the_summary_prints(page):
+    urgent_with_a_checkin_in_an_hour(page)
     # The bot writes first, on the page that stayed open.
     page.get_by_text("this is the check-in you asked for").wait_for(timeout=30000)
     page.get_by_role("button", name="Worse").click(timeout=15000)
@@ -236,3 +241,12 @@ def test_a_checkin_shows_on_the_open_page_and_the_summary_prints(page):
     text = summary.locator("body").inner_text()
     assert "trouble sleeping" in text and "urgent" in text and "the bot checked in as asked" in text
     assert "not a diagnosis" in text
+
+
+def test_a_checkin_due_while_the_page_was_closed_shows_when_it_comes_back(page, web_url):
+    urgent_with_a_checkin_in_an_hour(page)
+    page.goto("about:blank")  # the page is closed: nobody in its socket.io room
+    page.wait_for_timeout(5000)  # the check-in falls due meanwhile
+    page.goto(web_url)
+    page.get_by_text("this is the check-in you asked for").wait_for(timeout=15000)
+    assert page.get_by_text("How are you now, compared with when we last talked?").count() >= 1
