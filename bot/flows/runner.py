@@ -421,7 +421,7 @@ def run(
     """Play every scenario of every file, in order, with a progress bar on stderr."""
     client = RestClient(url, timeout=timeout)
     understand, how = choose_understanding(url, understanding, client.session)
-    scenarios = [s for f in files for s in f.scenarios]
+    scenarios = [v for f in files for s in f.scenarios for v in s.variants()]
     started = time.monotonic()
     results = [
         play(client, s, understand)

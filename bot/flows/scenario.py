@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -99,6 +99,8 @@ class Turn:
 
     patient: str
     line: Optional[int] = None
+    # Other wordings of the same message (`patient: [a, b, c]`): each is played in a run of its own.
+    wordings: Tuple[str, ...] = ()
     # Hours that pass instead of a message (`clock: 2 hours`): the check-ins due by then come.
     clock: Optional[float] = None
     levels: Tuple[str, ...] = ()
@@ -134,6 +136,20 @@ class Scenario:
     def expected(self) -> str:
         """The accepted levels in words: "urgent or emergency"."""
         return " or ".join(self.levels)
+
+    def variants(self) -> List[Scenario]:
+        """The runs to play: every turn at its first wording, then one run per other wording of a
+        turn (the rest at their first), named after it so a report says which wording failed.
+        One run per wording, not every combination: the number of runs grows with the wordings
+        written, not with their product."""
+        runs = [self]
+        for i, turn in enumerate(self.turns):
+            for wording in turn.wordings:
+                turns = list(self.turns)
+                # `understood` speaks of the first wording's words; the other checks hold for all.
+                turns[i] = replace(turn, patient=wording, wordings=(), understood=())
+                runs.append(replace(self, name=f'{self.name} [turn {i + 1}: "{wording}"]', turns=tuple(turns)))
+        return runs
 
     @property
     def named_symptoms(self) -> List[str]:
@@ -467,9 +483,12 @@ def _turn(value: Any, line: Optional[int]) -> Turn:
     if isinstance(value, str):
         return Turn(patient=value, line=line)
     clock = hours_in(value["clock"]) if "clock" in value else None
+    said = value.get("patient")
+    wordings = [said] if isinstance(said, str) else list(said or [])
     return Turn(
-        patient=value.get("patient") or f"({value['clock'].strip()} later)",
+        patient=wordings[0] if wordings else f"({value['clock'].strip()} later)",
         line=line,
+        wordings=tuple(wordings[1:]),
         clock=clock,
         levels=_levels(value.get("level")),
         asks=value.get("asks"),

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 
 LIBRARY = "tests/flows/"
 FAILING = "tests/bot/flows/failing/"
+FAILING_WORDINGS = "tests/bot/flows/failing_wordings/"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,8 @@ def test_the_starter_library_passes(bot_url, tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     files, _ = load_paths([Path(LIBRARY)])
-    total = sum(len(f.scenarios) for f in files)
+    total = sum(len(s.variants()) for f in files for s in f.scenarios)  # one run per wording
+    assert total > sum(len(f.scenarios) for f in files)
     assert f"{total} scenarios in" in done.stdout and f"{total} passed, 0 failed" in done.stdout
     assert "100%" in done.stderr  # the progress bar
     root = ET.parse(junit).getroot()
@@ -94,3 +96,13 @@ def test_the_report_opens_in_a_browser_without_fetching_anything(failing_run, br
     page.screenshot(path=str(SHOTS / "flows-report.png"))
     page.close()
     assert requested == [report.resolve().as_uri()]
+
+
+def test_of_three_wordings_of_a_turn_the_one_that_fails_is_named(bot_url, tmp_path):
+    junit = tmp_path / "junit.xml"
+    status = main(["run", FAILING_WORDINGS, "--url", bot_url, "--junit", str(junit), "--quiet"])
+    assert status == 1
+    cases = {c.get("name"): c.find("failure") for c in ET.parse(junit).getroot().iter("testcase")}
+    assert len(cases) == 3
+    failed = [name for name, failure in cases.items() if failure is not None]
+    assert failed == ['Three wordings, one that fails [turn 1: "I feel a bit drowsy in the afternoons"]']

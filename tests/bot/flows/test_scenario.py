@@ -289,3 +289,43 @@ def test_a_clock_turn_with_words_too_or_a_bad_time_is_a_mistake(tmp_path):
     assert "either `patient:` (a message) or `clock:` (time passes), not both" in messages
     assert "`patient` is missing (or `clock:` for time passing)" in messages
     assert "'soon' is not a time; write it as `2 hours`" in messages
+
+
+def test_several_wordings_of_a_turn_are_played_one_run_each(tmp_path):
+    text = """
+        topic: Wordings
+        scenarios:
+          - name: Bugs
+            turns:
+              - patient: [I see bugs, there are bugs on the wall, bugs everywhere]
+                understood: [hallucinations]
+              - patient: [tablets, pills]
+            expect:
+              level: emergency
+    """
+    (scenario,) = load_file(write(tmp_path, text)).scenarios
+    assert scenario.turns[0].patient == "I see bugs"
+    assert scenario.turns[0].wordings == ("there are bugs on the wall", "bugs everywhere")
+    runs = scenario.variants()
+    assert [[t.patient for t in r.turns] for r in runs] == [
+        ["I see bugs", "tablets"],
+        ["there are bugs on the wall", "tablets"],
+        ["bugs everywhere", "tablets"],
+        ["I see bugs", "pills"],
+    ]
+    assert runs[1].name == 'Bugs [turn 1: "there are bugs on the wall"]'
+    assert runs[0].turns[0].understood and not runs[1].turns[0].understood  # `understood` is the first wording's
+    assert all(r.levels == ("emergency",) for r in runs)
+
+
+def test_an_empty_list_of_wordings_is_a_mistake(tmp_path):
+    text = """
+        topic: Wordings
+        scenarios:
+          - name: Empty
+            turns:
+              - patient: []
+            expect:
+              level: none
+    """
+    assert problems(write(tmp_path, text))
