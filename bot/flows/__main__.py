@@ -1,7 +1,8 @@
 """The command line: check scenario files, or run them against a bot and write the reports.
 
     python -m bot.flows validate tests/flows/
-    python -m bot.flows run tests/flows/ --url http://127.0.0.1:5005 --report report.html --junit junit.xml
+    python -m bot.flows run tests/flows/ --report report.html      # the trained model in this process
+    python -m bot.flows run tests/flows/ --url http://127.0.0.1:5005 --junit junit.xml   # a running bot
     python -m bot.flows symptoms        # the ids a scenario may name, with their plain names
 
 Exit codes: 0 everything passed (or the files are valid); 1 a scenario failed (or a file has
@@ -11,6 +12,7 @@ mistakes, for `validate`); 2 nothing could be run (mistakes in the files, or no 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
@@ -29,17 +31,26 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="check scenario files without a bot")
     check.add_argument("paths", nargs="+", type=Path, help="scenario files or folders")
     commands.add_parser("symptoms", help="list the symptom, route and event ids scenarios may name")
-    play = commands.add_parser("run", help="play the scenarios against a running bot")
+    play = commands.add_parser("run", help="play the scenarios (the model in this process, or a running bot)")
     play.add_argument("paths", nargs="+", type=Path, help="scenario files or folders")
-    play.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
+    play.add_argument(
+        "--url", help="a running Rasa server (REST channel); without it, the trained model runs in this process"
+    )
+    play.add_argument("--model", type=Path, help="the trained model for the in-process bot (default models/)")
+    play.add_argument(
+        "--token",
+        default=os.environ.get("RASA_AUTH_TOKEN") or None,
+        help="the server's API token (default RASA_AUTH_TOKEN), to read what it understood from its tracker",
+    )
     play.add_argument("--report", type=Path, help="write the HTML report here")
     play.add_argument("--junit", type=Path, help="write JUnit XML here")
     play.add_argument(
         "--understanding",
-        choices=("auto", "api", "local", "off"),
+        choices=("auto", "stored", "api", "local", "off"),
         default="auto",
-        help="how to show what the bot understood: the server's /model/parse (api, needs --enable-api), "
-        "the project's spaCy pipeline in this process (local), api when available else local (auto), or off",
+        help="how to show what the bot understood: what it stored for each message (stored: always in process; "
+        "a server needs --enable-api and its token), the server's /model/parse re-computed (api), the project's "
+        "spaCy pipeline in this process (local); auto: the first of these that works; or off",
     )
     play.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each reply")
     play.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -72,18 +83,31 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CANNOT_RUN
     # Imported here so `validate` stays quick and needs no bot libraries.
     from bot.flows import runner
+    from bot.flows.bots import MODEL, InProcessBot, RemoteBot
     from bot.flows.junit import write_junit
     from bot.flows.report import summary_lines, write_html
 
-    unreachable = runner.check_bot(args.url, timeout=args.timeout)
-    if unreachable:
-        print(unreachable, file=sys.stderr)
-        return EXIT_CANNOT_RUN
+    bot: runner.Bot
+    if args.url:
+        bot = RemoteBot(args.url, timeout=args.timeout, token=args.token)
+    else:
+        try:
+            bot = InProcessBot(args.model or MODEL, timeout=max(args.timeout, 60.0))
+        except FileNotFoundError as e:
+            print(e, file=sys.stderr)
+            return EXIT_CANNOT_RUN
     try:
-        result = runner.run(files, args.url, args.understanding, progress=not args.quiet, timeout=args.timeout)
+        unreachable = runner.check_bot(bot)
+        if unreachable:
+            print(unreachable, file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        result = runner.run(files, bot, args.understanding, progress=not args.quiet)
     except RuntimeError as e:
         print(e, file=sys.stderr)
         return EXIT_CANNOT_RUN
+    finally:
+        if isinstance(bot, InProcessBot):
+            bot.close()
     for line in summary_lines(result):
         print(line)
     if args.report:

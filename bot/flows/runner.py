@@ -1,11 +1,12 @@
-"""Playing scenarios through a running bot exactly as a channel would, and judging the replies.
+"""Playing scenarios through the bot exactly as a channel would, and judging the replies.
 
-Each scenario is one conversation over Rasa's REST channel (POST /webhooks/rest/webhook with a
-fresh sender id). The level of a turn is read from `custom.triage.level` in its replies, as the
-widget does. What the bot understood in each message (symptom, context, whose symptom) comes
-from Rasa's NLU (`POST /model/parse`) when the server has `--enable-api`, and otherwise from the
-project's own spaCy pipeline run in this process, which is the same pipeline the server runs.
-Judging is pure (`judge`), so reports can be tested without a bot.
+Each scenario is one conversation with a fresh sender id, through the REST channel of a running
+server or through the same guard in this process (`bot/flows/bots.py`). The level of a turn is
+read from `custom.triage.level` in its replies, as the widget does. What the bot understood in
+each message (symptom, context, whose symptom) is read from the conversation the bot stored (its
+tracker: always in process; from a server with `--enable-api` and its token); when that cannot
+be read, from Rasa's NLU (`POST /model/parse`) or the project's spaCy pipeline in this process,
+and the report says which. Judging is pure (`judge`), so reports can be tested without a bot.
 """
 
 from __future__ import annotations
@@ -17,22 +18,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import requests
 import yaml
 from tqdm import tqdm
 
-from bot.cli.vignettes import RestClient
+from bot.flows.bots import InProcessBot, RemoteBot
 from bot.flows.scenario import ASKS, LEVELS, Scenario, ScenarioFile, Turn, rank
 from bot.nlu.entities import findings_from_entities
 from bot.types import Finding
 
 DOMAIN_RESPONSES = Path(__file__).resolve().parents[2] / "domain" / "responses.yml"
-UNDERSTANDING_MODES = ("auto", "api", "local", "off")
 
 # text -> (findings, intent name or None)
 Understand = Callable[[str], Tuple[List[Finding], Optional[str]]]
+Bot = Union[RemoteBot, InProcessBot]
+STORED = "what the bot stored for each message (its tracker)"
 
 
 # ----------------------------------------------------------------------------- results
@@ -346,42 +348,39 @@ def local_pipeline() -> Understand:
     return lambda text: (extract_findings(nlp(text.lower())), None)
 
 
-def choose_understanding(url: str, mode: str, session: requests.Session) -> Tuple[Optional[Understand], str]:
-    """The way to read each message, and its name for the report."""
+def choose_understanding(bot: Bot, mode: str) -> Tuple[Optional[Understand], str]:
+    """The way to read each message, and its name for the report. (None, STORED): read what the
+    bot stored; (None, "off"): nothing."""
     if mode == "off":
         return None, "off"
-    if mode in ("auto", "api"):
+    if mode in ("auto", "stored"):
+        probe = f"flows-probe-{uuid.uuid4().hex[:8]}"
         try:
-            probe = session.post(url.rstrip("/") + "/model/parse", json={"text": "hello"}, timeout=10)
-            usable = probe.ok and isinstance(probe.json(), dict) and "entities" in probe.json()
+            bot.send(probe, "hello")
+            readable = bot.understood(probe) is not None
+        except (requests.RequestException, ValueError):
+            readable = False
+        if readable:
+            return None, STORED
+        if mode == "stored":
+            raise RuntimeError("the server's conversations cannot be read: start it with --enable-api and give --token")
+    if mode in ("auto", "api") and isinstance(bot, RemoteBot):
+        try:
+            probe_reply = bot.session.post(f"{bot.base}/model/parse", json={"text": "hello"}, timeout=10)
+            usable = probe_reply.ok and isinstance(probe_reply.json(), dict) and "entities" in probe_reply.json()
         except (requests.RequestException, ValueError):
             usable = False
         if usable:
-            return parse_api(url, session), "Rasa NLU of the running server (POST /model/parse)"
+            return parse_api(bot.base, bot.session), "Rasa NLU of the running server, re-computed (POST /model/parse)"
         if mode == "api":
-            raise RuntimeError(f"{url}/model/parse is not available: start the server with --enable-api")
-    return local_pipeline(), "the project's spaCy pipeline in the runner (the server's /model/parse is not enabled)"
+            raise RuntimeError(f"{bot.base}/model/parse is not available: start the server with --enable-api")
+    return local_pipeline(), "the project's spaCy pipeline in the runner, re-computed (the bot's record is unreadable)"
 
 
 # ----------------------------------------------------------------------------- playing
 
 
-def advance_clock(client: RestClient, sender: str, hours: float) -> List[Dict[str, Any]]:
-    """Let `hours` pass in the conversation: the bot's messages of the check-ins due by then.
-
-    Uses the clinician endpoint (`POST /webhooks/clinician/advance`, on only with CLINICIAN_VIEW=true),
-    which fires them at once instead of waiting."""
-    base = client.url.rsplit("/webhooks/", 1)[0]
-    response = client.session.post(
-        f"{base}/webhooks/clinician/advance", json={"sender": sender, "hours": hours}, timeout=client.timeout
-    )
-    if response.status_code == 403:
-        raise ValueError("time cannot pass in this bot: start it with CLINICIAN_VIEW=true for scenarios with `clock:`")
-    response.raise_for_status()
-    return list(response.json().get("messages") or [])
-
-
-def play(client: RestClient, scenario: Scenario, understand: Optional[Understand] = None) -> ScenarioResult:
+def play(bot: Bot, scenario: Scenario, understand: Optional[Understand] = None, stored: bool = False) -> ScenarioResult:
     """One conversation with a fresh sender id, then judged."""
     slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")[:40]
     sender = f"flows-{slug}-{uuid.uuid4().hex[:8]}"
@@ -390,12 +389,18 @@ def play(client: RestClient, scenario: Scenario, understand: Optional[Understand
     started = time.monotonic()
     for number, turn in enumerate(scenario.turns, start=1):
         try:
-            replies = advance_clock(client, sender, turn.clock) if turn.clock else client.send(sender, turn.patient)
+            replies = bot.advance(sender, turn.clock) if turn.clock else bot.send(sender, turn.patient)
         except (requests.RequestException, ValueError) as e:
             error = f"turn {number}: the bot did not answer ({type(e).__name__}: {e})"
             break
         result = TurnResult(number, turn.patient, replies if isinstance(replies, list) else [])
-        if understand is not None and not turn.clock:
+        if stored and not turn.clock:
+            read = bot.understood(sender)
+            if read is None:
+                result.problems.append(f"turn {number}: could not read what the bot stored for this message")
+            else:
+                result.understood, result.intent = read
+        elif understand is not None and not turn.clock:
             try:
                 result.understood, result.intent = understand(turn.patient)
             except (requests.RequestException, ValueError) as e:
@@ -406,25 +411,24 @@ def play(client: RestClient, scenario: Scenario, understand: Optional[Understand
     return judged
 
 
-def check_bot(url: str, timeout: float = 10.0) -> Optional[str]:
-    """None when the bot's REST channel answers, else why not (so a run fails once, clearly)."""
+def check_bot(bot: Bot) -> Optional[str]:
+    """None when the bot answers, else why not (so a run fails once, clearly)."""
     try:
-        RestClient(url, timeout=timeout).send(f"flows-probe-{uuid.uuid4().hex[:8]}", "hello")
+        bot.send(f"flows-probe-{uuid.uuid4().hex[:8]}", "hello")
     except (requests.RequestException, ValueError) as e:
-        return f"the bot at {url} does not answer on /webhooks/rest/webhook ({type(e).__name__}: {e})"
+        where = bot.base if isinstance(bot, RemoteBot) else "this process"
+        return f"the bot at {where} does not answer on /webhooks/rest/webhook ({type(e).__name__}: {e})"
     return None
 
 
-def run(
-    files: Sequence[ScenarioFile], url: str, understanding: str = "auto", progress: bool = True, timeout: float = 30.0
-) -> Run:
-    """Play every scenario of every file, in order, with a progress bar on stderr."""
-    client = RestClient(url, timeout=timeout)
-    understand, how = choose_understanding(url, understanding, client.session)
+def run(files: Sequence[ScenarioFile], bot: Bot, understanding: str = "auto", progress: bool = True) -> Run:
+    """Play every scenario of every file (each wording of a turn in its own run), with a progress bar."""
+    understand, how = choose_understanding(bot, understanding)
     scenarios = [v for f in files for s in f.scenarios for v in s.variants()]
     started = time.monotonic()
     results = [
-        play(client, s, understand)
+        play(bot, s, understand, stored=how == STORED)
         for s in tqdm(scenarios, desc="scenarios", unit="scenario", disable=not progress, dynamic_ncols=True)
     ]
-    return Run(results=results, url=url, understanding=how, seconds=time.monotonic() - started)
+    where = bot.base if isinstance(bot, RemoteBot) else "the trained model in this process (no server)"
+    return Run(results=results, url=where, understanding=how, seconds=time.monotonic() - started)

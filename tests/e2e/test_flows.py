@@ -106,3 +106,19 @@ def test_of_three_wordings_of_a_turn_the_one_that_fails_is_named(bot_url, tmp_pa
     assert len(cases) == 3
     failed = [name for name, failure in cases.items() if failure is not None]
     assert failed == ['Three wordings, one that fails [turn 1: "I feel a bit drowsy in the afternoons"]']
+
+
+def test_without_a_url_the_library_runs_in_process_with_no_server(tmp_path):
+    """One command, nothing else running: the trained model and the actions in the runner's process,
+    and what the bot understood read from the conversation it stored."""
+    report = tmp_path / "report.html"
+    command = [sys.executable, "-m", "bot.flows", "run", LIBRARY, "--report", str(report), "--quiet"]
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "RASA_TELEMETRY_ENABLED": "false"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    files, _ = load_paths([Path(LIBRARY)])
+    total = sum(len(s.variants()) for f in files for s in f.scenarios)
+    assert f"{total} passed, 0 failed" in done.stdout
+    html = report.read_text(encoding="utf-8")
+    assert "the trained model in this process" in html and "what the bot stored for each message" in html
+    assert "symptom: confusion (present, someone else)" in html
