@@ -4,7 +4,8 @@ from typing import Any, Dict
 
 from bot.flows.bots import RemoteBot, latest_understood
 
-FEVER = {"entity": "symptom", "value": "fever", "role": "present", "start": 0, "end": 5, "extractor": "SymptomExtractor"}
+FEVER = {"entity": "symptom", "value": "fever", "role": "present", "start": 0, "end": 5}
+FEVER["extractor"] = "SymptomExtractor"
 
 
 def user(text: str, intent: str, entities=()) -> Dict[str, Any]:
