@@ -1,7 +1,9 @@
 """The clinician view's window into the NLU: what the bot understood in a message, and why.
 
 POST /webhooks/clinician/parse {"text": "..."} -> the intent with its confidence, the runners-up,
-and the findings (symptom, route, event with their context). Off unless CLINICIAN_VIEW=true, so a
+and the findings (symptom, route, event with their context). GET /webhooks/clinician/sources -> the
+title of every source id the triage reasons cite. POST /webhooks/clinician/advance lets time pass
+in a REST conversation (check-ins, for scenarios' `clock:` turns). Off unless CLINICIAN_VIEW=true, so a
 patient-facing deployment never exposes it; browsers may call it only from WEB_ALLOWED_ORIGINS
 (checked here, and allowed by Rasa's own `--cors`).
 """
@@ -17,6 +19,7 @@ from bot.channels.guard import conversation_id
 from bot.channels.rest import MAX_SENDER_CHARS
 from bot.channels.webchat import allowed_origins
 from bot.checkins import delivery as checkin_delivery
+from bot.knowledge import load_catalogue
 from bot.nlu.entities import findings_from_entities
 from bot.settings import clinician_view_enabled
 
@@ -60,6 +63,13 @@ class ClinicianInput(InputChannel):
             if agent is None or not agent.is_ready():
                 return response.json({"error": "no model loaded"}, status=503)
             return response.json(await explain(agent, text))
+
+        # The titles of the sources the triage reasons cite by id (the panel shows titles).
+        @clinician.route("/sources", methods=["GET"])
+        async def sources(_: Request) -> HTTPResponse:
+            if not clinician_view_enabled():
+                return response.json({"error": "the clinician view is off (CLINICIAN_VIEW)"}, status=403)
+            return response.json({"sources": {k: v.title for k, v in load_catalogue().sources.items()}})
 
         # Clinicians' scenarios let time pass (`clock: 2 hours`): the REST conversation's check-ins
         # due by then fire now, and their messages are the answer (bot/checkins/delivery.advance).

@@ -141,13 +141,20 @@ def test_clinician_view_shows_why_and_saves_a_scenario(browser, web_url, tmp_pat
     page = context.new_page()
     page.goto(f"{web_url}/clinician")
     page.locator("#text-input").wait_for()
-    send(page, "my husband stopped his baclofen and now he is confused, no fever")
+    send(page, "my husband stopped his baclofen and now he is confused, really confused, and itchy, no fever")
     panel = page.get_by_test_id("clinician-panel")
     panel.get_by_text("intent: red_flag (1.00)").wait_for(timeout=15000)
     understood = panel.locator(".bb-understood").first.inner_text()
-    assert "confusion (present, someone else)" in understood and "fever (negated" in understood
+    assert "symptom: confusion (present)" in understood and "symptom: fever (negated)" in understood
+    assert understood.count("confusion") == 1  # said twice, listed once
+    # A carer's report is said once for the message, not for some of its findings only.
+    assert panel.get_by_test_id("carer-note").count() == 1 and "someone else" not in understood
     panel.get_by_text("Triage: emergency").wait_for(timeout=15000)
-    assert "[itb_boxed_warning" in panel.inner_text()  # reasons come with their sources
+    text = panel.inner_text()
+    assert "Sources: " in text and "FDA boxed warning" in text  # the sources' titles ...
+    assert "itb_boxed_warning" not in text  # ... not their ids
+    box = panel.bounding_box()
+    assert box and box["width"] >= 420  # wide enough to read
     page.screenshot(path=str(SHOTS / "clinician-view.png"), full_page=True)
     with page.expect_download() as download:
         panel.get_by_test_id("save-scenario").click()
@@ -156,6 +163,10 @@ def test_clinician_view_shows_why_and_saves_a_scenario(browser, web_url, tmp_pat
     scenario_file = load_file(saved)  # raises with the line of any mistake
     (scenario,) = scenario_file.scenarios
     assert len(scenario.turns) == 1
+    # What the bot understood and the turn's level are kept, so the saved file checks them.
+    kept = {(u.id, tuple(u.contexts)) for u in scenario.turns[0].understood}
+    assert ("fever", ("negated",)) in kept and any(i == "confusion" for i, _ in kept)
+    assert scenario.turns[0].levels == ("emergency",) and scenario.levels == ("emergency",)
     context.close()
 
 

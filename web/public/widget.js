@@ -248,20 +248,32 @@
       el("h2", {}, ["What the bot understood"]), list, save,
     ]);
     root.append(aside);
-    var turns = [];
-    var levels = [];
+    var turns = [];  // {text, understood: ["id, context"], level}
+    var titles = {};  // source id -> title, for the reasons
+    fetch(rasaUrl + "/webhooks/clinician/sources").then(function (r) { return r.json(); })
+      .then(function (b) { titles = b.sources || {}; }).catch(function () {});
+    // A finding in the scenario format's words: "fever", "fever, negated", "confusion, someone else".
+    function written(f) {
+      var context = f.assertion === "present" ? "" : f.assertion;
+      if (f.assertion === "present" && f.experiencer === "other") context = "someone else";
+      return f.id + (context ? ", " + context : "");
+    }
     save.addEventListener("click", function () {
-      var last = levels.length ? levels[levels.length - 1] : null;
+      var judged = turns.map(function (t, i) { return { turn: i + 1, level: t.level }; }).filter(function (t) { return t.level; });
+      var last = judged.length ? judged[judged.length - 1] : null;
       var lines = [
         "# yaml-language-server: $schema=../../bot/flows/scenario.schema.json",
         "topic: Saved from the clinician view",
         "scenarios:",
         "  - name: " + JSON.stringify("Conversation of " + new Date().toISOString().slice(0, 16).replace("T", " ")),
         "    turns:",
-      ].concat(turns.map(function (t) { return "      - " + JSON.stringify(t); }), [
-        "    expect:",
-        "      level: " + (last ? last.level : "none"),
-      ]);
+      ];
+      turns.forEach(function (t) {
+        lines.push("      - patient: " + JSON.stringify(t.text));
+        if (t.understood && t.understood.length) lines.push("        understood: " + JSON.stringify(t.understood));
+        if (t.level) lines.push("        level: " + t.level);
+      });
+      lines.push("    expect:", "      level: " + (last ? last.level : "none"));
       if (last) lines.push("      in turn: " + last.turn);
       var blob = new Blob([lines.join("\n") + "\n"], { type: "text/yaml" });
       var link = el("a", { href: URL.createObjectURL(blob), download: "scenario.yml" });
@@ -271,7 +283,8 @@
     });
     return {
       said: function (text) {
-        turns.push(text);
+        var turn = { text: text, understood: null, level: null };
+        turns.push(turn);
         var item = el("li", { class: "bb-turn" }, [el("q", {}, [text])]);
         list.append(item);
         fetch(rasaUrl + "/webhooks/clinician/parse", {
@@ -279,16 +292,28 @@
         }).then(function (r) { return r.json(); }).then(function (p) {
           if (p.error) { item.append(el("div", {}, [p.error])); return; }
           item.append(el("div", { class: "bb-intent" }, ["intent: " + p.intent + " (" + p.confidence.toFixed(2) + ")"]));
-          var found = (p.findings || []).map(function (f) {
-            return f.id + " (" + f.assertion + (f.experiencer === "other" ? ", someone else" : "") + ")";
+          // Each finding once (a phrase may be matched twice), in the scenario format's words.
+          var seen = {};
+          var findings = (p.findings || []).filter(function (f) {
+            var key = f.kind + ":" + f.id + ":" + f.assertion;
+            if (seen[key]) return false;
+            seen[key] = true;
+            return true;
           });
-          item.append(el("div", { class: "bb-understood" }, ["understood: " + (found.join(", ") || "nothing from the catalogue")]));
+          turn.understood = findings.map(written);
+          // A carer's report: said once for the message (the triage counts every symptom in it as
+          // the patient's), not per finding, where ConText's reach marked only some of them.
+          var carer = findings.some(function (f) { return f.experiencer === "other"; });
+          var shown = findings.map(function (f) { return f.kind + ": " + f.id + " (" + f.assertion + ")"; });
+          if (carer) item.append(el("div", { class: "bb-carer", "data-testid": "carer-note" }, ["told by someone else about the patient"]));
+          item.append(el("div", { class: "bb-understood" }, ["understood: " + (shown.join(", ") || "nothing from the catalogue")]));
         }).catch(function () { item.append(el("div", {}, ["(could not ask the server)"])); });
       },
       triage: function (triage) {
-        levels.push({ level: triage.level, turn: turns.length });
+        if (turns.length) turns[turns.length - 1].level = triage.level;
         var reasons = el("ul", {}, (triage.reasons || []).map(function (r) {
-          return el("li", {}, [r.text + " [" + (r.sources || []).join(", ") + "]"]);
+          var cited = (r.sources || []).map(function (id) { return titles[id] || id; });
+          return el("li", {}, [r.text, cited.length ? el("div", { class: "bb-sources" }, ["Sources: " + cited.join("; ")]) : ""]);
         }));
         list.append(el("li", { class: "bb-triage", "data-level": triage.level }, [el("strong", {}, ["Triage: " + triage.level]), reasons]));
       },
