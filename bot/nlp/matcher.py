@@ -49,6 +49,14 @@ FILLERS = {
     "a",
     "it's",
     "its",
+    "only",
+    "just",
+    "down",
+    "dropped",
+    "went",
+    "been",
+    "still",
+    "barely",
     ":",
 }
 
