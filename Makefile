@@ -32,7 +32,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
-RASA_DATA := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
+RASA_DATA := config.yml domain.yml $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 
 .PHONY: help install web browser services state run shell bench test lint format validate train spacy nlu-data clean vignettes
 
@@ -78,11 +78,11 @@ $(GEN_NLU): $(VENV)/.installed $(KNOWLEDGE) bot/cli/generate_nlu.py
 train: $(MODEL) ## Train the Rasa model when config, domain, data or NLU code changed
 
 $(MODEL): $(SPACY_DIR)/meta.json $(GEN_NLU) $(RASA_DATA) $(NLP_CODE) $(wildcard data/real_language/*.yml) $(KNOWLEDGE)
-	$(RASA) train --quiet --domain domain --fixed-model-name baclofen --out models
+	$(RASA) train --quiet --fixed-model-name baclofen --out models
 	@touch $@
 
 validate: $(GEN_NLU) ## Check domain, data and stories with Rasa
-	$(RASA) data validate --domain domain --quiet --fail-on-warnings --max-history 5
+	$(RASA) data validate --quiet --fail-on-warnings --max-history 5
 
 # If one part fails to start or stops, every part is stopped (never a chat page without a bot).
 run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the action server, Rasa (:5005) and the chat page (:8080)

@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
 
-# The start of `utter_service_trouble` (domain/responses.yml): the guard's apology for a turn
+# The start of `utter_service_trouble` (domain.yml): the guard's apology for a turn
 # that produced nothing. The bot answered, but the turn failed.
 GUARD_APOLOGY = "Sorry, something went wrong on our side"
 

@@ -29,7 +29,7 @@ from bot.flows.scenario import ASKS, LEVELS, Scenario, ScenarioFile, Turn, rank
 from bot.nlu.entities import findings_from_entities
 from bot.types import Finding
 
-DOMAIN_RESPONSES = Path(__file__).resolve().parents[2] / "domain" / "responses.yml"
+DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
 
 # text -> (findings, intent name or None)
 Understand = Callable[[str], Tuple[List[Finding], Optional[str]]]
@@ -187,7 +187,7 @@ STANDARD_RESPONSES = ("utter_disclaimer",)
 
 @lru_cache(maxsize=1)
 def standard_texts() -> Tuple[str, ...]:
-    responses = yaml.safe_load(DOMAIN_RESPONSES.read_text(encoding="utf-8"))["responses"]
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
     return tuple(normalise(v["text"]) for name in STANDARD_RESPONSES for v in responses[name])
 
 
@@ -213,8 +213,8 @@ def _snippet(texts: Sequence[str], phrase: Optional[str] = None, width: int = 70
 
 @lru_cache(maxsize=1)
 def question_texts() -> Dict[str, List[str]]:
-    """What the bot says when it asks each `asks:` question, every variant (from domain/responses.yml)."""
-    responses = yaml.safe_load(DOMAIN_RESPONSES.read_text(encoding="utf-8"))["responses"]
+    """What the bot says when it asks each `asks:` question, every variant (from domain.yml)."""
+    responses = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))["responses"]
     return {name: [normalise(v["text"]) for v in responses[utter]] for name, utter in ASKS.items() if utter}
 
 

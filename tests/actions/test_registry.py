@@ -6,19 +6,21 @@ from pathlib import Path
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
+DOMAIN = Path(__file__).resolve().parents[2] / "domain.yml"
 
-def domain_part(name):
-    return yaml.safe_load(Path("domain", name).read_text())
+
+def domain():
+    return yaml.safe_load(DOMAIN.read_text())
 
 
 def test_registered_actions_equal_the_domain_actions():
     executor = ActionExecutor()
     executor.register_package("actions")
-    assert set(executor.actions) == set(domain_part("actions.yml")["actions"])
+    assert set(executor.actions) == set(domain()["actions"])
 
 
 def test_every_response_used_in_code_exists_in_the_domain():
-    responses = set(domain_part("responses.yml")["responses"])
+    responses = set(domain()["responses"])
     used = set()
     for path in Path("actions").glob("*.py"):
         used |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text()))
@@ -34,13 +36,13 @@ DOSE_ADVICE = re.compile(
 
 
 def test_no_response_tells_anyone_to_change_a_dose():
-    for name, variants in domain_part("responses.yml")["responses"].items():
+    for name, variants in domain()["responses"].items():
         for variant in variants:
             for sentence in re.split(r"[.:!?]", variant["text"].lower()):
                 assert not DOSE_ADVICE.search(sentence.strip()), f"{name}: {sentence}"
 
 
 def test_the_disclaimer_says_not_a_diagnosis_and_never_change_a_dose_alone():
-    (disclaimer,) = domain_part("responses.yml")["responses"]["utter_disclaimer"]
+    (disclaimer,) = domain()["responses"]["utter_disclaimer"]
     assert "not a diagnosis" in disclaimer["text"]
     assert "Never stop, restart or change a baclofen dose on your own" in disclaimer["text"]

@@ -3,7 +3,6 @@ and one webhook request at a time against a recording Bot API (or the fake one, 
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
@@ -31,6 +30,7 @@ from bot.channels.telegram import (
     set_webhook,
     split_message,
 )
+from bot.paths import PROJECT_ROOT
 from tests.e2e.fake_telegram import FakeTelegram
 
 SECRET = "s3cret_-Token"
@@ -285,7 +285,7 @@ def test_buttons_become_an_inline_keyboard_one_per_row():
 
 
 def test_every_button_payload_of_the_domain_fits_telegrams_callback_data():
-    responses = yaml.safe_load(Path("domain/responses.yml").read_text())["responses"]
+    responses = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"]
     payloads = [b["payload"] for variants in responses.values() for v in variants for b in v.get("buttons", [])]
     assert payloads and all(0 < len(p.encode("utf-8")) <= CALLBACK_DATA_LIMIT for p in payloads)
     assert not any(p.startswith("/") for p in payloads)  # they are sent to Rasa as plain text

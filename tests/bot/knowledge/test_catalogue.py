@@ -1,5 +1,4 @@
 import copy
-from pathlib import Path
 
 import pytest
 import yaml
@@ -8,6 +7,7 @@ from bot.knowledge import load_catalogue
 from bot.knowledge._files import read_yaml
 from bot.knowledge.answers import load_answers
 from bot.knowledge.catalogue import Catalogue, CatalogueError
+from bot.paths import PROJECT_ROOT
 
 # The red flags DEVELOPERS.md and docs/clinical/policy.md require (besides combinations).
 REQUIRED_RED_FLAGS = {
@@ -79,7 +79,7 @@ def test_number_rule_needs_a_trigger(raw):
 
 
 def test_answers_cover_exactly_the_domain_question_intents():
-    domain = yaml.safe_load(Path("domain/intents.yml").read_text())
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
     assert set(load_answers()) == {i for i in domain["intents"] if i.startswith("ask_") and i != "ask_capabilities"}
 
 
