@@ -161,7 +161,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             progress("training ours (fresh Rasa cache)")
             our_env = {"PYTHONPATH": str(servers.ROOT)}
             log = servers.LOGS / "ours-train.log"
-            trained = servers.train(servers.ROOT, "domain", "config.yml", tmp / "ours-model", our_env, log)
+            trained = servers.train(servers.ROOT, "domain.yml", "config.yml", tmp / "ours-model", our_env, log)
             ours_fig.train_s, ours_model = trained.seconds, trained.model
             say(train_line(ours_fig))
             if not args.no_stock:
