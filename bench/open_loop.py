@@ -1,6 +1,7 @@
 """Open-loop load: messages arrive at a fixed rate whatever the bot does, ours and stock interleaved.
 
     python -m bench.open_loop [--rates 5,10,20,40] [--seconds 20] [--warmup 5] [--repeats 5] [--json FILE]
+    python -m bench.open_loop --table docs/bench/open_loop.json     # the tables of a saved run
 
 The closed-loop phases of `python -m bench` let a slow server receive less load (each simulated
 person waits for the reply before writing again: coordinated omission). Here arrivals are a
@@ -237,6 +238,14 @@ def markdown(results: Results) -> List[str]:
     return lines
 
 
+def load_results(path: Path) -> Results:
+    """The results a run wrote with --json (the README's tables are printed from it)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    results = Results(data["started"], data["commit"], data["machine"], data["settings"])
+    results.phases = [Phase(**p) for p in data["phases"]]
+    return results
+
+
 def stock_bot(workdir: Path) -> Optional[servers.Bot]:
     """Stock Rasa from the cache a full `python -m bench` leaves, or trained now and cached."""
     model = servers.cached_stock_model()
@@ -263,7 +272,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--no-stock", action="store_true")
     parser.add_argument("--json", type=Path, help="write every phase and figure here")
+    parser.add_argument("--table", type=Path, help="only print the tables of a JSON file an earlier run wrote")
     args = parser.parse_args(argv)
+    if args.table:
+        print("\n".join(markdown(load_results(args.table))))
+        return 0
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
     servers.LOGS.mkdir(parents=True, exist_ok=True)
     results = Results(
