@@ -32,6 +32,7 @@ RASA = str(Path(sys.executable).parent / "rasa")
 
 
 _HANDED_OUT: set = set()
+_SESSION_ENDPOINTS: List[Path] = []
 
 
 def free_port() -> int:
@@ -197,6 +198,21 @@ def two_rasa_processes(
         first.stop()
 
 
+def sqlite_store(path: Path) -> str:
+    """The endpoints.yml lines for our SQL tracker store in a SQLite file."""
+    return f"tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n  dialect: sqlite\n  db: {path}\n"
+
+
+def export_transcript(endpoints: Path, conversation: str, out: Path, env_extra: Optional[Dict[str, str]] = None) -> str:
+    """The transcript `python -m bot.cli.transcripts` writes for one conversation, as a reviewer runs it."""
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "RASA_TELEMETRY_ENABLED": "false", **(env_extra or {})}
+    command = [sys.executable, "-m", "bot.cli.transcripts", "--endpoints", str(endpoints), "--out", str(out)]
+    done = subprocess.run([*command, "--sender", conversation], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (path,) = out.glob("*.md")
+    return path.read_text(encoding="utf-8")
+
+
 class CallbackSink:
     """A local HTTP server that records what the bot POSTs to a REST integrator's callback URL."""
 
@@ -241,13 +257,24 @@ class CallbackSink:
 @pytest.fixture(scope="session")
 def bot_url(tmp_path_factory, web_port) -> Iterator[str]:
     # An hour of a check-in lasts 2 s, so the page's check-in test need not wait (test_web.py).
-    servers = BotServers(tmp_path_factory.mktemp("e2e"), "bot", web_port, env_extra={"CHECKIN_SECONDS_PER_HOUR": "2"})
+    # Conversations in SQLite, as the default set-up keeps them (transcripts are exported from it).
+    folder = tmp_path_factory.mktemp("e2e")
+    store = sqlite_store(folder / "conversations.db")
+    env = {"CHECKIN_SECONDS_PER_HOUR": "2"}
+    servers = BotServers(folder, "bot", web_port, endpoints_extra=store, env_extra=env)
     try:
         servers.start_actions()
         servers.start_rasa()
+        _SESSION_ENDPOINTS[:] = [servers.endpoints]
         yield servers.url
     finally:
         servers.stop()
+
+
+@pytest.fixture(scope="session")
+def bot_endpoints(bot_url, tmp_path_factory) -> Path:
+    """The session bot's endpoints file (its SQLite conversations, for transcripts)."""
+    return _SESSION_ENDPOINTS[0]
 
 
 @pytest.fixture(scope="session")

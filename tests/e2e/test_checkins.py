@@ -6,16 +6,13 @@ server, and fire once with two Rasa processes on PostgreSQL + Redis. CHECKIN_SEC
 shortens an hour to a few seconds so the tests need not wait.
 """
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from typing import Iterator, Tuple
 
 import pytest
 
-from tests.e2e.conftest import BotServers, CallbackSink, two_rasa_processes
+from tests.e2e.conftest import BotServers, CallbackSink, export_transcript, sqlite_store, two_rasa_processes
 
 pytestmark = pytest.mark.e2e
 
@@ -37,10 +34,7 @@ def bot(tmp_path_factory) -> Iterator[Tuple[BotServers, CallbackSink]]:
     them), an hour lasting 2 s, and check-ins of REST conversations POSTed to a local callback."""
     sink = CallbackSink()
     folder = tmp_path_factory.mktemp("checkins")
-    store = (
-        "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
-        f"  dialect: sqlite\n  db: {folder / 'conversations.db'}\n"
-    )
+    store = sqlite_store(folder / "conversations.db")
     env = {"CHECKIN_SECONDS_PER_HOUR": "2", "CHECKIN_CALLBACK_URL": sink.url}
     servers = BotServers(folder, "checkins", endpoints_extra=store, env_extra=env)
     try:
@@ -147,24 +141,12 @@ def test_no_checkin_after_an_emergency(bot):
     assert "do not wait for a check-in" in servers.say(sender, "check on me in 2 hours")[0]["text"]
 
 
-def transcript(endpoints: str, sender: str, out, env_extra=None) -> str:
-    """The transcript the command line writes for one REST conversation, as a reviewer runs it."""
-    env = {**os.environ, "PYTHONPATH": os.getcwd(), "RASA_TELEMETRY_ENABLED": "false", **(env_extra or {})}
-    command = [sys.executable, "-m", "bot.cli.transcripts", "--endpoints", endpoints, "--out", str(out)]
-    done = subprocess.run(
-        command + ["--sender", f"rest:{sender}"], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    (path,) = out.glob("*.md")
-    return path.read_text(encoding="utf-8")
-
-
 def test_transcripts_export_a_conversation_the_running_bot_kept_in_sqlite(bot, tmp_path):
     servers, _ = bot
     sender = f"c-{uuid.uuid4().hex[:8]}"
     assessed(servers, sender)
     servers.say(sender, "summary")
-    text = transcript(str(servers.endpoints), sender, tmp_path)
+    text = export_transcript(servers.endpoints, f"rest:{sender}", tmp_path)
     assert "i ran out of baclofen on friday and can't sleep" in text
     assert "**Triage: urgent**" in text and "Would you like me to check on you" in text
     assert "Summary for the doctor" in text
@@ -191,7 +173,7 @@ def test_two_processes_fire_a_checkin_once(tmp_path_factory, database, tmp_path)
                 "REDIS_URL": "redis://127.0.0.1:6379/2",
                 "ACTION_ENDPOINT_URL": "http://127.0.0.1:9",
             }
-            text = transcript(str(first.endpoints), sender, tmp_path, scale)
+            text = export_transcript(first.endpoints, f"rest:{sender}", tmp_path, scale)
             assert "i ran out of baclofen on friday" in text and "this is the check-in you asked for" in text
     finally:
         sink.close()

@@ -8,13 +8,14 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 import requests
 
 from bot.channels.telegram import ALLOWED_UPDATES, NOT_TEXT_REPLY, SECRET_HEADER
-from tests.e2e.conftest import LOGS, MODEL, RASA, free_port, wait_until
+from tests.e2e.conftest import LOGS, MODEL, RASA, export_transcript, free_port, sqlite_store, wait_until
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -26,9 +27,10 @@ _update_ids = itertools.count(random.randint(10_000, 90_000) * 1000)
 class TelegramBot:
     """The running bot as Telegram sees it: its webhook, and the fake API that records its replies."""
 
-    def __init__(self, url: str, fake: FakeTelegram) -> None:
+    def __init__(self, url: str, fake: FakeTelegram, endpoints: Optional[Path] = None) -> None:
         self.webhook = f"{url}/webhooks/telegram/webhook"
         self.fake = fake
+        self.endpoints = endpoints
         self.http = requests.Session()
 
     def post(self, update: Dict[str, Any], secret: Optional[str] = SECRET) -> requests.Response:
@@ -64,7 +66,8 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
     LOGS.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     folder = tmp_path_factory.mktemp("telegram")
-    (folder / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    action = f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+    (folder / "endpoints.yml").write_text(action + sqlite_store(folder / "conversations.db"))
     with FakeTelegram() as fake:
         # The base URL comes from credentials.yml and must win over the (unreachable) environment value.
         (folder / "credentials.yml").write_text(
@@ -120,7 +123,7 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
                 ).json(),
                 "Rasa server",
             )
-            yield TelegramBot(url, fake)
+            yield TelegramBot(url, fake, folder / "endpoints.yml")
         finally:
             for p in processes:
                 p.terminate()
@@ -331,3 +334,12 @@ def test_a_checkin_comes_first_and_worse_with_a_new_red_flag_gets_the_emergency_
     assert "Is any of these happening now" in press(telegram, chat, question, "worse")[-1]
     texts = say(telegram)(chat, "and now he is seeing bugs on the walls")
     assert texts[0].startswith("EMERGENCY: call 911 now")
+
+
+def test_a_telegram_conversation_exports_as_a_transcript(telegram, tmp_path):
+    chat = new_chat()
+    say(telegram)(chat, "my wife is confused and talking nonsense since she ran out of baclofen")
+    assert telegram.endpoints is not None
+    text = export_transcript(telegram.endpoints, f"telegram:{chat}", tmp_path)
+    assert "my wife is confused and talking nonsense" in text
+    assert "**Triage: emergency**" in text and "confusion (present, someone else)" in text

@@ -261,3 +261,14 @@ def test_a_checkin_due_while_the_page_was_closed_shows_when_it_comes_back(page, 
     page.goto(web_url)
     page.get_by_text("this is the check-in you asked for").wait_for(timeout=15000)
     assert page.get_by_text("How are you now, compared with when we last talked?").count() >= 1
+
+
+def test_a_widget_conversation_exports_as_a_transcript(page, bot_endpoints, tmp_path):
+    from tests.e2e.conftest import export_transcript
+
+    send(page, "I stopped my baclofen on monday and now I see bugs on the walls")
+    page.get_by_test_id("emergency-banner").wait_for(state="visible", timeout=15000)
+    session = page.evaluate("localStorage.getItem('baclofen-bot-session')")
+    text = export_transcript(bot_endpoints, f"webchat:{session}", tmp_path)
+    assert "I stopped my baclofen on monday and now I see bugs on the walls" in text
+    assert "**Triage: emergency**" in text and "hallucinations (present)" in text
