@@ -92,6 +92,7 @@ def test_a_cancelled_checkin_never_comes(bot):
     sender = f"c-{uuid.uuid4().hex[:8]}"
     assessed(servers, sender)
     servers.say(sender, "check on me in 1 hour")
+    assert "The next check-in is in 1 hour" in servers.say(sender, "when is my next check-in?")[0]["text"]
     assert "will not check on you" in servers.say(sender, "stop checking on me")[0]["text"]
     time.sleep(5)  # twice the check-in's delay
     assert sink.texts(sender) == []

@@ -19,14 +19,13 @@ pytestmark = pytest.mark.e2e
 TARGET_SENSITIVITY = 0.95
 TARGET_UNDER = 0.05
 TARGET_OVER = 0.15
-# What the bot gives now (README, "Words the bot has not seen", at 375e8a4): emergencies caught in
-# their turn, other statements under-triaged, over-triaged. frozen_3's first run (e772946) caught
-# 45; lexicon additions found by the scenarios' wordings moved the threshold (0.673 -> 0.675) and
-# one of them fell below it.
+# What the bot gives now (README, "Words the bot has not seen", at the final commit of 2026-11-30,
+# threshold 0.664): emergencies caught in their turn, other statements under-triaged, over-triaged.
+# frozen_3's first run (e772946) was 45, 3, 36; the threshold has moved with later training data.
 FLOORS = {
     "frozen": (FROZEN_FILE, 29, 8, 25),
-    "frozen_2": (FROZEN_2_FILE, 35, 5, 30),
-    "frozen_3": (FROZEN_3_FILE, 44, 3, 36),
+    "frozen_2": (FROZEN_2_FILE, 35, 3, 35),
+    "frozen_3": (FROZEN_3_FILE, 45, 3, 36),
 }
 _scored: Dict[str, Figures] = {}
 

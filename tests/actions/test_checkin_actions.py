@@ -1,0 +1,46 @@
+"""The check-in actions on trackers built by hand: schedule, say when, cancel."""
+
+from datetime import datetime, timedelta, timezone
+
+from rasa_sdk import Tracker
+
+from actions.action_cancel_checkin import ActionCancelCheckin
+from actions.action_next_checkin import ActionNextCheckin
+from actions.action_schedule_checkin import ActionScheduleCheckin
+from bot.checkins.plan import CHECKIN_INTENT
+from tests.actions.conftest import responses
+
+
+def tracker(text, events=(), slots=None):
+    latest = {"text": text, "intent": {"name": "schedule_checkin"}, "entities": []}
+    user = {"event": "user", "text": text, "parse_data": latest}
+    return Tracker("t", dict(slots or {}), latest, [*events, user], False, None, {}, "action_listen")
+
+
+async def test_check_on_me_in_3_hours_schedules_one_reminder_and_says_when(dispatcher):
+    events = await ActionScheduleCheckin().run(dispatcher, tracker("check on me in 3 hours"), {})
+    (reminder,) = [e for e in events if e["event"] == "reminder"]
+    due = datetime.fromisoformat(reminder["date_time"])
+    assert timedelta(hours=2, minutes=59) < due - datetime.now(timezone.utc) <= timedelta(hours=3)
+    assert reminder["intent"] == CHECKIN_INTENT and reminder["entities"][0]["value"] == reminder["name"]
+    assert responses(dispatcher) == ["utter_checkin_scheduled"] and dispatcher.messages[0]["when"] == "in 3 hours"
+
+
+async def test_no_checkin_after_an_emergency(dispatcher):
+    events = await ActionScheduleCheckin().run(
+        dispatcher, tracker("check on me in 2 hours", slots={"triage_level": "emergency"}), {}
+    )
+    assert not [e for e in events if e["event"] == "reminder"]
+    assert responses(dispatcher) == ["utter_checkin_not_after_emergency"]
+
+
+async def test_when_is_my_next_checkin_and_cancelling_it(dispatcher):
+    due = (datetime.now(timezone.utc) + timedelta(hours=2, minutes=5)).isoformat()
+    scheduled = {"event": "reminder", "name": "checkin_a", "intent": CHECKIN_INTENT, "date_time": due}
+    await ActionNextCheckin().run(dispatcher, tracker("when is my next check-in", [scheduled]), {})
+    assert responses(dispatcher) == ["utter_next_checkin"] and dispatcher.messages[0]["when"] == "in 2 hours"
+    events = await ActionCancelCheckin().run(dispatcher, tracker("stop checking on me", [scheduled]), {})
+    assert [e["name"] for e in events if e["event"] == "cancel_reminder"] == ["checkin_a"]
+    cancelled = [scheduled, {"event": "cancel_reminder"}]
+    await ActionNextCheckin().run(dispatcher, tracker("when is my next check-in", cancelled), {})
+    assert responses(dispatcher)[-1] == "utter_no_checkin"
