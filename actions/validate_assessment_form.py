@@ -42,7 +42,7 @@ NOT_AN_ANSWER = (
     "request_summary",
     "schedule_checkin",
     "cancel_checkin",
-    "ask_next_checkin",
+    "when_next_checkin",
 )
 
 
