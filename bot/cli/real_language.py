@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from bot.cli.vignettes import Outcome, RestClient, Vignette, run_vignette
+from bot.cli.vignettes import Outcome, Vignette, run_vignette
 from bot.corpus import FROZEN_FILES, Statement, load_statements
+from bot.flows.bots import RemoteBot
 
 # "no" to tablets-or-pump (the route stays unknown), what happened, anything else; then the vignette
 # runner's own "no" to the red-flag screen.
@@ -93,7 +94,7 @@ def by_category(scored: Sequence[Scored]) -> Dict[str, Figures]:
 
 
 def score(url: str, statements: Sequence[Statement]) -> List[Scored]:
-    client = RestClient(url)
+    client = RemoteBot(url)
     out = []
     for s in statements:
         accept = [*s.accept, "none"] if "self_care" in s.accept else list(s.accept)

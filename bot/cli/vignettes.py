@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-import requests
 import yaml
 
+from bot.flows.bots import RemoteBot
 from bot.triage import REPORTED_LEVELS as ORDER
 from bot.triage import reported_rank as rank
 
@@ -75,20 +75,6 @@ def load_vignettes(path: Path) -> List[Vignette]:
     return out
 
 
-class RestClient:
-    """Talks to Rasa's REST channel; one sender id per conversation."""
-
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self.url = url.rstrip("/") + "/webhooks/rest/webhook"
-        self.session = requests.Session()
-        self.timeout = timeout
-
-    def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        response = self.session.post(self.url, json={"sender": sender, "message": text}, timeout=self.timeout)
-        response.raise_for_status()
-        return response.json()
-
-
 def triage_level(replies: Sequence[Dict[str, Any]]) -> Optional[str]:
     """The most severe `custom.triage.level` among one turn's replies."""
     levels = [
@@ -102,7 +88,7 @@ def asks_question(replies: Sequence[Dict[str, Any]]) -> bool:
     return bool(last) and (last[-1]["text"].rstrip().endswith("?") or bool(last[-1].get("buttons")))
 
 
-def run_vignette(client: RestClient, vignette: Vignette) -> Outcome:
+def run_vignette(client: RemoteBot, vignette: Vignette) -> Outcome:
     outcome = Outcome(vignette)
     sender = f"vignette-{vignette.id}-{uuid.uuid4().hex[:8]}"
 
@@ -163,7 +149,7 @@ def figures(outcomes: Sequence[Outcome]) -> Figures:
 
 
 def run_file(url: str, path: Path) -> List[Outcome]:
-    client = RestClient(url)
+    client = RemoteBot(url)
     return [run_vignette(client, v) for v in load_vignettes(path)]
 
 
