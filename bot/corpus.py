@@ -25,8 +25,9 @@ FROZEN_2_FILE = REAL_LANGUAGE_DIR / "frozen_2.yml"
 # The third batch (collected later the same day, frozen whole before the layer's operating point
 # was chosen again): test only, no development part.
 FROZEN_3_FILE = REAL_LANGUAGE_DIR / "frozen_3.yml"
+FROZEN_4_FILE = REAL_LANGUAGE_DIR / "frozen_4.yml"
 DEV_FILES = (DEV_FILE, DEV_2_FILE)
-FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE, FROZEN_3_FILE)
+FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE)
 KINDS = ("real", "case_report_paraphrase")
 SPEAKERS = ("patient", "caregiver", "unknown")
 CATEGORIES = (

@@ -1,6 +1,6 @@
 """Split collected real-language statements into a frozen test part and a development part.
 
-    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3]
+    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3|4]
 
 Run once, before anything is built on the corpus: the frozen part (data/real_language/frozen.yml)
 is never used to train, tune a threshold or extend the lexicon; the development part
@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.corpus import DEV_2_FILE, DEV_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_FILE, Statement
+from bot.corpus import DEV_2_FILE, DEV_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE, FROZEN_FILE, Statement
 
 HEADER = (
     "# Real-language corpus, {part} part: statements real people wrote in public (see README.md here).\n"
@@ -37,6 +37,7 @@ BATCHES = {
     1: ("rl", FROZEN_FILE, DEV_FILE),
     2: ("rm", FROZEN_2_FILE, DEV_2_FILE),
     3: ("rn", FROZEN_3_FILE, None),
+    4: ("ro", FROZEN_4_FILE, None),
 }
 
 
