@@ -7,9 +7,10 @@ Loaded strictly: a typo in a label would silently change a safety figure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List, Mapping, Sequence
+from typing import Any, List, Mapping, Sequence, Set, Tuple
 
 import yaml
 
@@ -126,3 +127,40 @@ def load_statements(path: Path) -> List[Statement]:
     if len(set(ids)) != len(ids):
         raise CorpusError(f"{path}: repeated ids")
     return statements
+
+
+# Two statements are the same words when they share a run of this many words (about 60
+# characters): helpers searching the same pages trim the same post differently.
+SHARED_RUN_WORDS = 10
+
+
+def _words(text: str) -> List[str]:
+    return re.sub(r"[^a-z0-9' ]", " ", text.lower()).split()
+
+
+def word_runs(text: str, size: int = SHARED_RUN_WORDS) -> Set[Tuple[str, ...]]:
+    """Every run of `size` consecutive words of the text (the whole text when it is shorter)."""
+    words = _words(text)
+    if len(words) <= size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def overlapping(texts: Sequence[str], others: Sequence[str]) -> List[int]:
+    """Indexes of `texts` that repeat one of `others` (the same words, or a shared run of words).
+
+    A statement that is already in another part of the corpus is not unseen: the learned layer
+    may have trained on it (a development part), or it would be counted twice (a frozen part).
+    """
+    seen: Set[Tuple[str, ...]] = set()
+    whole = set()
+    for other in others:
+        seen |= word_runs(other)
+        whole.add(" ".join(_words(other)))
+    out = []
+    for i, text in enumerate(texts):
+        joined = " ".join(_words(text))
+        short = len(_words(text)) <= SHARED_RUN_WORDS
+        if joined in whole or word_runs(text) & seen or (short and any(joined in w for w in whole)):
+            out.append(i)
+    return out

@@ -20,7 +20,19 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.corpus import DEV_2_FILE, DEV_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE, FROZEN_FILE, Statement
+from bot.corpus import (
+    DEV_2_FILE,
+    DEV_FILE,
+    DEV_FILES,
+    FROZEN_2_FILE,
+    FROZEN_3_FILE,
+    FROZEN_4_FILE,
+    FROZEN_FILE,
+    FROZEN_FILES,
+    Statement,
+    load_statements,
+    overlapping,
+)
 
 HEADER = (
     "# Real-language corpus, {part} part: statements real people wrote in public (see README.md here).\n"
@@ -45,8 +57,13 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-def collected(paths: Sequence[Path], prefix: str = "rl") -> List[Dict[str, Any]]:
-    """The statements of the collection files, as corpus entries with ids, repeats dropped."""
+def collected(paths: Sequence[Path], prefix: str = "rl", existing: Sequence[str] = ()) -> List[Dict[str, Any]]:
+    """The statements of the collection files, as corpus entries with ids, repeats dropped.
+
+    A statement that shares its words with one already in the corpus (`existing`, see
+    bot.corpus.overlapping) is dropped after numbering, so ids keep their collection order and a
+    gap shows where one went: helpers searching the same pages find the same posts again.
+    """
     seen = set()
     out: List[Dict[str, Any]] = []
     for path in paths:
@@ -69,7 +86,10 @@ def collected(paths: Sequence[Path], prefix: str = "rl") -> List[Dict[str, Any]]
                 entry["note"] = item["note"]
             Statement.from_dict(entry)  # strict check before anything is written
             out.append(entry)
-    return out
+    repeated = set(overlapping([e["turns"][0] for e in out], existing))
+    if repeated:
+        print(f"dropped {len(repeated)} statements already in the corpus")
+    return [e for i, e in enumerate(out) if i not in repeated]
 
 
 def split(
@@ -107,7 +127,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--batch", type=int, choices=sorted(BATCHES), default=1, help="files frozen_N, dev_N")
     args = parser.parse_args(argv)
     prefix, frozen_file, dev_file = BATCHES[args.batch]
-    entries = collected(args.files, prefix)
+    existing = [
+        s.text for f in (*DEV_FILES, *FROZEN_FILES) if f not in (frozen_file, dev_file) for s in load_statements(f)
+    ]
+    entries = collected(args.files, prefix, existing)
     frozen, dev = split(entries, args.frozen_share, args.seed, args.min_frozen_emergencies)
     write(frozen_file, "frozen", frozen)
     if dev_file is not None:

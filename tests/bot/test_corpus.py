@@ -2,7 +2,16 @@
 
 import pytest
 
-from bot.corpus import DEV_FILE, FROZEN_FILE, CorpusError, Statement, load_statements
+from bot.corpus import (
+    DEV_FILE,
+    DEV_FILES,
+    FROZEN_FILE,
+    FROZEN_FILES,
+    CorpusError,
+    Statement,
+    load_statements,
+    overlapping,
+)
 
 GOOD = {
     "id": "x1",
@@ -49,3 +58,27 @@ def test_a_bad_statement_is_refused(change):
 
 def test_a_good_statement_loads():
     assert Statement.from_dict(GOOD).is_emergency
+
+
+def test_no_frozen_statement_repeats_words_found_elsewhere_in_the_corpus():
+    """A frozen statement that is also in a development part was learned from; one that is in two
+    frozen parts (or twice in one) is counted twice. Helpers find the same posts again."""
+    every = {path: [s.text for s in load_statements(path)] for path in (*DEV_FILES, *FROZEN_FILES)}
+    for path in FROZEN_FILES:
+        others = [t for other, texts in every.items() if other != path for t in texts]
+        own = every[path]
+        assert overlapping(own, others) == [], path.name
+        assert [i for i, t in enumerate(own) if overlapping([t], own[:i] + own[i + 1 :])] == [], path.name
+
+
+def test_overlapping_finds_the_same_post_trimmed_differently():
+    post = "I stopped the baclofen on Friday and by Sunday night I was seeing people in the corners of the room"
+    others = [post, "my pump alarm went off"]
+    texts = [
+        "by Sunday night I was seeing people in the corners of the room and could not sleep",  # a shared run
+        "My pump alarm went off!",  # the same words
+        "I stopped the baclofen on Friday and by Sunday I felt fine",  # only a short run in common
+        "pump alarm went",  # a short statement inside another is the same quote trimmed shorter
+        "the alarm went off on my pump",  # the same idea in other words
+    ]
+    assert overlapping(texts, others) == [0, 1, 3]
