@@ -11,7 +11,7 @@ from typing import Dict
 import pytest
 
 from bot.cli.real_language import Figures, figures, report, score
-from bot.corpus import FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_FILE, load_statements
+from bot.corpus import FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE, FROZEN_FILE, load_statements
 
 pytestmark = pytest.mark.e2e
 
@@ -19,13 +19,16 @@ pytestmark = pytest.mark.e2e
 TARGET_SENSITIVITY = 0.95
 TARGET_UNDER = 0.05
 TARGET_OVER = 0.15
-# What the bot gives now (README, "Words the bot has not seen", at the final commit of 2026-11-30,
-# threshold 0.664): emergencies caught in their turn, other statements under-triaged, over-triaged.
-# frozen_3's first run (e772946) was 45, 3, 36; the threshold has moved with later training data.
+# What the bot gives now (README, "Words the bot has not seen", at the commit it names, threshold
+# 0.662): emergencies caught in their turn, other statements under-triaged, over-triaged. The first
+# runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
+# data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40). The
+# threshold moves with the training data, and with it one or two statements near it.
 FLOORS = {
-    "frozen": (FROZEN_FILE, 29, 8, 25),
-    "frozen_2": (FROZEN_2_FILE, 35, 3, 35),
-    "frozen_3": (FROZEN_3_FILE, 45, 3, 36),
+    "frozen": (FROZEN_FILE, 27, 7, 23),
+    "frozen_2": (FROZEN_2_FILE, 34, 4, 34),
+    "frozen_3": (FROZEN_3_FILE, 44, 3, 36),
+    "frozen_4": (FROZEN_4_FILE, 26, 2, 22),
 }
 _scored: Dict[str, Figures] = {}
 
@@ -49,7 +52,7 @@ def test_the_frozen_part_is_no_worse_than_it_is_now(bot_url, part):
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
-@pytest.mark.xfail(strict=True, reason="not met: sensitivity 0.79-0.90, over-triage 0.40-0.55 (README)")
+@pytest.mark.xfail(strict=True, reason="not met: sensitivity 0.77-0.90, over-triage 0.39-0.56 (README)")
 def test_the_frozen_part_meets_the_target(bot_url, part):
     figures_now = real(bot_url, part)
     assert figures_now.sensitivity >= TARGET_SENSITIVITY

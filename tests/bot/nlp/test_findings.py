@@ -53,6 +53,25 @@ PRESENT = "present"
         ("temperature of 37.2, feel ok", set()),
         ("took like 15 of my 10mg tablets", {("took_too_much", PRESENT), ("tablets", PRESENT)}),
         ("i take 20 mg three times a day", set()),
+        # twenty or more tablets at once is an overdose (Leung 2006: 200 mg); milligrams are not read
+        ("i took 25 of my tablets", {("overdose_taken", PRESENT), ("tablets", PRESENT)}),
+        ("took 30 at once", {("overdose_taken", PRESENT)}),
+        ("i took 400 mg of ibuprofen", set()),
+        ("i have taken 20 years of baclofen", set()),
+        ("i took triple my dose", {("took_too_much", PRESENT)}),
+        # reduced consciousness in a caregiver's words
+        ("i can barely get him to open his eyes", {("unresponsive", PRESENT)}),
+        ("she's slumped over on the couch", {("unresponsive", PRESENT)}),
+        ("very drowsy and difficult to rouse", {("severe_drowsiness", PRESENT), ("unresponsive", PRESENT)}),
+        # suicidal warning signs in lay words (988 Lifeline, NHS, Samaritans)
+        ("honestly i would rather be dead", {("suicidal", PRESENT)}),
+        ("life isn't worth living anymore", {("suicidal", PRESENT)}),
+        ("i feel like a burden to everyone", {("suicidal", PRESENT)}),
+        ("thinking about ending things", {("suicidal", PRESENT)}),
+        ("i don't want to wake up tomorrow", {("suicidal", PRESENT)}),
+        ("kms this withdrawal is awful", {("suicidal", PRESENT)}),
+        ("i would never hang myself", {("suicidal", "negated")}),
+        ("i'm scared i might have thoughts of dying", {("suicidal", "hypothetical")}),
         # paraphrases first missed on the unseen set tests/vignettes/paraphrase.yml
         ("the dog keeps talking to me", {("hallucinations", PRESENT)}),
         ("says the curtains are full of spiders", {("hallucinations", PRESENT)}),
