@@ -30,7 +30,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-KNOWLEDGE := $(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py)
+# channel_texts.* (what the channels say in their own words) is read at run time: no model is built from it.
+KNOWLEDGE := $(filter-out bot/knowledge/channel_texts.%,$(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py))
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml domain.yml $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 

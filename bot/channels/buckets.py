@@ -1,7 +1,7 @@
 """Token buckets, one per key: `capacity` at once, then `rate` more a second.
 
 Shared by the guard's per-conversation rate limit (bot/channels/guard.py) and the Telegram outbox's
-pacing (bot/channels/telegram_outbox.py). Written by hand: a few lines, and the rate-limit
+pacing (bot/channels/telegram/outbox.py). Written by hand: a few lines, and the rate-limit
 libraries on PyPI are for web frameworks or keep their counts in Redis.
 """
 

@@ -29,7 +29,7 @@ the project's spaCy pipeline reads the message alone.
 
 The texts are the domain's responses (`utter_level_emergency`, `utter_service_trouble`,
 `utter_store_trouble`, `utter_unreadable`, `utter_too_fast`, `utter_message_too_long`), read from the loaded
-model's domain.
+model's domain; if it cannot be read, the same texts from bot/knowledge/channel_texts.yml.
 """
 
 import asyncio
@@ -42,6 +42,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels.buckets import TokenBuckets
+from bot.knowledge.channel_texts import load_channel_texts
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.settings import region_numbers
 from bot.stores import trouble
@@ -57,20 +58,9 @@ MAX_SCANNED_PIECES = 10
 # A turn that takes longer than this is answered by the guard (a backstop: the action server and the
 # conversation database have shorter limits of their own).
 TURN_TIMEOUT_SECONDS = float(os.environ.get("TURN_TIMEOUT_SECONDS", "30"))
-FALLBACK_TEXTS = {
-    # Used only if the model's domain cannot be read: the server must still say something.
-    "utter_level_emergency": "EMERGENCY: call {emergency_number} now, or ask someone to call for you.",
-    "utter_service_trouble": "Sorry, something went wrong on our side. Please try again in a minute. "
-    "If this is urgent, call {emergency_number} now.",
-    "utter_message_too_long": "Your message is too long (at most {max_chars} characters). "
-    "Please send it in shorter parts.",
-    "utter_crisis_line": "If you are thinking about harming yourself, you can also call or text {crisis_line}.",
-    "utter_store_trouble": "Sorry, I could not keep track of our conversation just now, so your last message "
-    "was not saved. Please send it again in a minute. If this is urgent, call {emergency_number} now.",
-    "utter_unreadable": "Sorry, I could not read that message. Please type it again.",
-    "utter_too_fast": "You are sending messages faster than I can read them. Please wait a few seconds and send "
-    "one message at a time. If this is urgent, call {emergency_number} now.",
-}
+# Used only if the model's domain cannot be read: the server must still say something
+# (bot/knowledge/channel_texts.yml, `fallback_texts`).
+FALLBACK_TEXTS = dict(load_channel_texts().fallback_texts)
 
 
 class HeldOutput:

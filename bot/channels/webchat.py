@@ -36,6 +36,7 @@ from socketio import AsyncServer
 from bot.channels.guard import conversation_id, deliver
 from bot.channels.rest import loaded_agent
 from bot.checkins.delivery import checkin_name, register_outlet, waiting_checkin
+from bot.knowledge.channel_texts import load_channel_texts
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 # A session id is a client-made random id (crypto.randomUUID in the widget): a guessable or
 # malformed one could read another person's conversation, so anything else is refused.
 SESSION_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+# What the channel says in its own words (bot/knowledge/channel_texts.yml, reviewed by a clinician):
+# to an event that is not a chat message, and to a message without a valid session id.
+NOT_A_MESSAGE = load_channel_texts().not_a_message
+RELOAD_PAGE = load_channel_texts().reload_page
 
 
 def allowed_origins(value: Optional[Text] = None) -> List[Text]:
@@ -161,11 +166,11 @@ class WebChatInput(SocketIOInput):
         @sio.on(self.user_message_evt)
         async def handle_message(sid: Text, data: Any = None) -> None:
             if not isinstance(data, dict):
-                await sio.emit(self.bot_message_evt, {"text": "Sorry, I could not read that message."}, room=sid)
+                await sio.emit(self.bot_message_evt, {"text": NOT_A_MESSAGE}, room=sid)
                 return
             sender_id = data.get("session_id") if self.session_persistence else sid
             if not isinstance(sender_id, str) or not SESSION_ID.match(sender_id):
-                await sio.emit(self.bot_message_evt, {"text": "Please reload the page to start a new chat."}, room=sid)
+                await sio.emit(self.bot_message_evt, {"text": RELOAD_PAGE}, room=sid)
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bot.channels.telegram import TelegramApiError
-from bot.channels.telegram_outbox import Delivery, Outbox, Pacer
+from bot.channels.telegram.api import TelegramApiError
+from bot.channels.telegram.outbox import Delivery, Outbox, Pacer
 
 
 @pytest.fixture()

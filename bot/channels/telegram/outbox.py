@@ -35,6 +35,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tex
 import sqlalchemy as sa
 
 from bot.channels.buckets import TokenBuckets
+from bot.channels.telegram.api import TelegramApiError
 from bot.paths import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -215,8 +216,6 @@ class Delivery:
 
     async def _send_one(self, pending: Pending) -> Optional[float]:
         """None when done with it (sent, or undeliverable for good); else when to try again."""
-        from bot.channels.telegram import TelegramApiError
-
         result: Any = None
         try:
             result = await self.send(pending.payload)
