@@ -31,7 +31,7 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
 # channel_texts.* (what the channels say in their own words) is read at run time: no model is built from it.
-KNOWLEDGE := $(filter-out bot/knowledge/channel_texts.%,$(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py))
+KNOWLEDGE := $(filter-out bot/knowledge/channel_texts.% bot/knowledge/reasons.%,$(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py))
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml domain.yml $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
 

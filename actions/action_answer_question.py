@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assessment import source_titles
 from actions.safety_net import emergency_if_needed
 from bot.knowledge.answers import load_answers
+from bot.knowledge.reasons import load_reasons
 from bot.settings import region_numbers
 
 
@@ -26,6 +27,6 @@ class ActionAnswerQuestion(Action):
             return events
         numbers = region_numbers()
         text = answer.text.format(emergency_number=numbers.emergency_number)
-        text += f" (Source: {source_titles(list(answer.sources))}.)"
+        text += " " + load_reasons().sources_line("answer", source_titles(list(answer.sources)))
         dispatcher.utter_message(response="utter_answer", answer=text)
         return events

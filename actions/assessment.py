@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.history import user_turns
 from bot.knowledge import load_catalogue
+from bot.knowledge.reasons import load_reasons
 from bot.settings import region_numbers
 from bot.triage import Assessment, Situation, assess, situation_from_turns
 
@@ -56,7 +57,7 @@ def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -
     cited = list(dict.fromkeys(s for r in assessment.reasons for s in r["sources"]))
     why = " ".join(r["text"] for r in assessment.reasons)
     if cited:
-        why += f" (Sources: {source_titles(cited)}.)"
+        why += " " + load_reasons().sources_line("reasons", source_titles(cited))
     dispatcher.utter_message(response="utter_reasons", reasons=why, **fill)
     if assessment.crisis_line:
         dispatcher.utter_message(response="utter_crisis_line", **fill)

@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot.checkins.plan import CHECKIN_INTENT, NAME_PREFIX, fired_name
 from bot.knowledge import load_catalogue
+from bot.knowledge.reasons import load_reasons
 from bot.nlu.entities import findings_from_entities
 
 FEELINGS = {"better": "better", "same": "about the same", "worse": "worse"}
@@ -80,6 +81,7 @@ def build_summary(events: Iterable[Mapping[str, Any]], now: Optional[datetime] =
     catalogue = load_catalogue()
     summary = Summary(made=now or datetime.now(timezone.utc))
     sources = catalogue.sources
+    texts = load_reasons()
     for event in _since_restart(events):
         kind = event.get("event")
         when = stamp(_time(event))
@@ -115,7 +117,7 @@ def build_summary(events: Iterable[Mapping[str, Any]], now: Optional[datetime] =
                 cited = dict.fromkeys(s for r in triage.get("reasons") or [] for s in r.get("sources") or [])
                 titles = "; ".join(sources[s].title for s in cited if s in sources)
                 line = f"{when}: {str(triage['level']).replace('_', ' ')}. {reasons}".strip()
-                summary.levels.append(line + (f" (Sources: {titles}.)" if titles else ""))
+                summary.levels.append(line + (" " + texts.sources_line("reasons", titles) if titles else ""))
         elif kind == "slot":
             slot, value = event.get("name"), event.get("value")
             if slot == "checkin_feeling" and value in FEELINGS:

@@ -14,8 +14,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from jinja2 import Environment, FileSystemLoader
 
 from bot.flows.runner import Run, ScenarioResult, describe_finding
-from bot.flows.scenario import LEVELS, Coverage, coverage, rank
+from bot.flows.scenario import Coverage, coverage, rank
 from bot.knowledge import Catalogue, load_catalogue
+from bot.triage import REPORTED_LEVELS
 
 TEMPLATES = Path(__file__).with_name("templates")
 # The order results are listed in: the dangerous failures first.
@@ -40,7 +41,7 @@ class Matrix:
     """Expected (rows: each accepted set) against given levels (columns), with counts."""
 
     rows: List[Tuple[Tuple[str, ...], List[int]]]
-    columns: Tuple[str, ...] = LEVELS
+    columns: Tuple[str, ...] = REPORTED_LEVELS
 
     @staticmethod
     def cell_kind(expected: Tuple[str, ...], given: str) -> str:
@@ -55,7 +56,7 @@ def confusion_matrix(results: Sequence[ScenarioResult]) -> Matrix:
     for r in results:
         if r.category == "error":
             continue
-        row = counts.setdefault(tuple(r.scenario.levels), [0] * len(LEVELS))
+        row = counts.setdefault(tuple(r.scenario.levels), [0] * len(REPORTED_LEVELS))
         row[rank(r.level_seen)] += 1
     keys = sorted(counts, key=lambda k: (rank(k[-1]), rank(k[0])), reverse=True)
     return Matrix([(k, counts[k]) for k in keys])
@@ -107,7 +108,7 @@ def render_html(run: Run, catalogue: Optional[Catalogue] = None) -> str:
         "titles": dict(CATEGORIES),
         "counts": {c: len(run.by_category(c)) for c, _ in CATEGORIES},
         "matrix": confusion_matrix(run.results),
-        "levels": LEVELS,
+        "levels": REPORTED_LEVELS,
         "cover": cover,
         "symptom": lambda sid: catalogue.symptoms.get(sid),
         "source_title": lambda sid: catalogue.sources[sid].title if sid in catalogue.sources else sid,

@@ -25,8 +25,9 @@ import yaml
 from tqdm import tqdm
 
 from bot.flows.bots import InProcessBot, RemoteBot
-from bot.flows.scenario import ASKS, LEVELS, Scenario, ScenarioFile, Turn, rank
+from bot.flows.scenario import ASKS, Scenario, ScenarioFile, Turn, rank
 from bot.nlu.entities import findings_from_entities
+from bot.triage import REPORTED_LEVELS
 from bot.types import Finding
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -65,7 +66,7 @@ class TurnResult:
             for r in self.replies
             if isinstance(r.get("custom"), dict) and isinstance(r["custom"].get("triage"), dict)
         ]
-        known = [t for t in found if t.get("level") in LEVELS]
+        known = [t for t in found if t.get("level") in REPORTED_LEVELS]
         return max(known, key=lambda t: rank(t["level"])) if known else None
 
     @property

@@ -25,7 +25,6 @@ from bot.triage import REPORTED_LEVELS, reported_rank
 from bot.types import Finding
 
 SCHEMA_FILE = Path(__file__).with_name("scenario.schema.json")
-LEVELS = REPORTED_LEVELS
 # What `asks:` may name, and the domain response whose text the bot then sends.
 ASKS = {
     "tablets or pump": "utter_ask_route",
@@ -302,7 +301,7 @@ def _closest(word: str, options: Iterable[str]) -> str:
 
 def _unknown_levels(value: Any) -> List[str]:
     values = value if isinstance(value, list) else [value]
-    return [str(v) for v in values if isinstance(v, str) and v not in LEVELS]
+    return [str(v) for v in values if isinstance(v, str) and v not in REPORTED_LEVELS]
 
 
 def _schema_messages(error: jsonschema.ValidationError, data: Any) -> List[Tuple[List[Any], str]]:
@@ -325,7 +324,10 @@ def _schema_message(error: jsonschema.ValidationError, data: Any) -> Tuple[List[
     validator = error.validator
     if key == "level" and _unknown_levels(value):
         bad = _unknown_levels(value)[0]
-        return path, f"{where}: unknown level '{bad}'{_closest(bad, LEVELS)}; use one of: {', '.join(LEVELS)}"
+        return (
+            path,
+            f"{where}: unknown level '{bad}'{_closest(bad, REPORTED_LEVELS)}; use one of: {', '.join(REPORTED_LEVELS)}",
+        )
     if validator == "oneOf" and isinstance(value, dict) and path[-2:-1] == ["turns"] and path[-1:] != []:
         if "patient" in value and "clock" in value:
             return path, f"{where}: a turn is either `patient:` (a message) or `clock:` (time passes), not both"

@@ -3,7 +3,8 @@
 Every rule is a pure function of the situation and the catalogue. Each one that fires gives a
 reason (which rule, which symptoms, which sources); the level is the highest among them. The
 policy follows docs/clinical/policy.md; where it is silent the rules take the higher level
-and say so in the reason.
+and say so in the reason. The words of every reason are data (bot/knowledge/reasons.yml, keyed
+by the rule id given here), so a clinician reviews them without reading code.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
 from bot.knowledge import Catalogue, Symptom, load_catalogue
+from bot.knowledge.reasons import load_reasons
 from bot.triage.situation import Situation
 from bot.types import Reason, TriagePayload
 
@@ -57,7 +59,11 @@ class Assessment:
         return TriagePayload(level=self.level, symptoms=self.symptoms, reasons=self.reasons)
 
 
-def _reason(rule_id: str, level: str, text: str, symptoms: Sequence[Symptom], sources: Sequence[str]) -> Reason:
+def _reason(
+    rule_id: str, level: str, symptoms: Sequence[Symptom], sources: Sequence[str], variant: str = "", **values: str
+) -> Reason:
+    """The reason of rule `rule_id`: its text (reasons.yml, with `values` filled in) and its sources."""
+    text = load_reasons().reason(rule_id, variant, **values)
     cited = list(dict.fromkeys([*sources, *(src for s in symptoms for src in s.sources)]))
     return Reason(rule=rule_id, level=level, text=text, symptoms=[s.id for s in symptoms], sources=cited)
 
@@ -79,23 +85,18 @@ def _listing(symptoms: Sequence[Symptom]) -> str:
     return ", ".join(x.plain for x in symptoms)
 
 
+def _who(s: Situation) -> str:
+    """Who the pump rules speak of: a pump user, or someone who may have one."""
+    return load_reasons().say("who.pump" if s.on_pump else "who.route_unknown")
+
+
 # ----------------------------------------------------------------------------- emergency
 
 
 @rule
 def red_flag_symptoms(s: Situation, c: Catalogue) -> List[Reason]:
     """Red flags are emergencies on any route, whatever else is known (ASAM-style override)."""
-    return [
-        _reason(
-            "red_flag",
-            "emergency",
-            f"You mentioned {x.plain}. With baclofen this can be a sign of severe withdrawal or "
-            "of too much baclofen, and needs emergency care now.",
-            [x],
-            [],
-        )
-        for x in _present(s, c, lambda x: x.red_flag)
-    ]
+    return [_reason("red_flag", "emergency", [x], [], plain=x.plain) for x in _present(s, c, lambda x: x.red_flag)]
 
 
 @rule
@@ -107,15 +108,14 @@ def pump_boxed_warning(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.severity == "pump_red_flag")
     if not found or not _pump_possible(s):
         return []
-    who = "For someone with a baclofen pump" if s.on_pump else "As we could not confirm it is not a pump"
     return [
         _reason(
             "pump_boxed_warning",
             "emergency",
-            f"{who}, {_listing(found)} can be a sign of pump withdrawal, which can become "
-            "life-threatening within hours.",
             found,
             ["itb_boxed_warning", "gablofen_med_guide"],
+            who=_who(s),
+            found=_listing(found),
         )
     ]
 
@@ -132,10 +132,9 @@ def pump_problem_with_signs(s: Situation, c: Catalogue) -> List[Reason]:
         _reason(
             "pump_problem_with_signs",
             "emergency",
-            f"A pump problem together with {_listing(found)} suggests pump withdrawal has started. "
-            "The pump's medication guide says to go to hospital straight away.",
             found,
             ["gablofen_med_guide", "gablofen_label_5_5", "itb_boxed_warning"],
+            found=_listing(found),
         )
     ]
 
@@ -146,15 +145,7 @@ def pump_itching_low_blood_pressure(s: Situation, c: Catalogue) -> List[Reason]:
     if not s.on_pump or not {"itching", "low_blood_pressure"} <= s.symptoms:
         return []
     found = [c.symptoms["itching"], c.symptoms["low_blood_pressure"]]
-    return [
-        _reason(
-            "pump_itching_low_bp",
-            "emergency",
-            "Itching together with low blood pressure in someone with a baclofen pump are signs of " "pump withdrawal.",
-            found,
-            ["gablofen_label_5_5", "itb_boxed_warning"],
-        )
-    ]
+    return [_reason("pump_itching_low_bp", "emergency", found, ["gablofen_label_5_5", "itb_boxed_warning"])]
 
 
 @rule
@@ -169,10 +160,10 @@ def overdose_signs(s: Situation, c: Catalogue) -> List[Reason]:
         _reason(
             "overdose_signs",
             "emergency",
-            f"You mentioned {what}, and {_listing(found)}: these can be signs of an overdose, "
-            "which can slow breathing.",
             found,
             ["pms_baclofen_overdose", "gablofen_overdose", "benzo_opioid_boxed_warning", "poison_control_us"],
+            what=what,
+            found=_listing(found),
         )
     ]
 
@@ -182,17 +173,7 @@ def emergency_screen_yes(s: Situation, c: Catalogue) -> List[Reason]:
     """A yes to the red-flag screen ("is any of these happening now?") is an emergency."""
     if s.screen != "yes":
         return []
-    return [
-        _reason(
-            "emergency_screen",
-            "emergency",
-            "You said that one of the emergency signs is happening now (confusion, hallucinations, "
-            "a seizure, fever, trouble breathing, being hard to wake, thoughts of self-harm, or pump "
-            "withdrawal signs). Each of them needs emergency care now.",
-            [],
-            ["fda_oral_label", "itb_boxed_warning", "asam_2020"],
-        )
-    ]
+    return [_reason("emergency_screen", "emergency", [], ["fda_oral_label", "itb_boxed_warning", "asam_2020"])]
 
 
 # ----------------------------------------------------------------------------- urgent
@@ -203,16 +184,7 @@ def emergency_screen_unsure(s: Situation, c: Catalogue) -> List[Reason]:
     """Not sure whether an emergency sign is happening: at least urgent (when in doubt, the higher level)."""
     if s.screen != "unsure":
         return []
-    return [
-        _reason(
-            "emergency_screen_unsure",
-            "urgent",
-            "You were not sure whether one of the emergency signs is happening. Get advice today, and "
-            "call the emergency number at once if any of them appears.",
-            [],
-            ["clinical_policy_higher_level"],
-        )
-    ]
+    return [_reason("emergency_screen_unsure", "urgent", [], ["clinical_policy_higher_level"])]
 
 
 @rule
@@ -220,16 +192,7 @@ def pump_problem(s: Situation, c: Catalogue) -> List[Reason]:
     """A pump alarm, an empty pump or a missed refill needs the pump team today, before symptoms."""
     if "pump_problem" not in s.events:
         return []
-    return [
-        _reason(
-            "pump_problem",
-            "urgent",
-            "A pump alarm, a missed refill or an empty pump can lead to withdrawal within hours: "
-            "contact the pump team now, before symptoms start.",
-            [],
-            ["gablofen_med_guide", "gablofen_label_5_5"],
-        )
-    ]
+    return [_reason("pump_problem", "urgent", [], ["gablofen_med_guide", "gablofen_label_5_5"])]
 
 
 @rule
@@ -238,16 +201,7 @@ def pump_early_signs(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.pump_early_sign)
     if not found or not _pump_possible(s):
         return []
-    who = "For someone with a baclofen pump" if s.on_pump else "As we could not confirm it is not a pump"
-    return [
-        _reason(
-            "pump_early_signs",
-            "urgent",
-            f"{who}, {_listing(found)} can be early signs of pump withdrawal.",
-            found,
-            ["gablofen_label_5_5"],
-        )
-    ]
+    return [_reason("pump_early_signs", "urgent", found, ["gablofen_label_5_5"], who=_who(s), found=_listing(found))]
 
 
 @rule
@@ -258,17 +212,12 @@ def abrupt_stop(s: Situation, c: Catalogue) -> List[Reason]:
         return []
     found = _present(s, c, lambda x: not x.red_flag)
     what = " and ".join(c.events[e].label for e in causes)
+    sources = ["fda_oral_label", "ozobax_label", "spinal_cord_2009"]
     if found:
-        text = (
-            f"You mentioned {_listing(found)} after {what}. Stopping baclofen suddenly can cause "
-            "withdrawal, which can get worse over 1 to 3 days."
-        )
-    else:
-        text = (
-            f"You mentioned {what}. Stopping baclofen suddenly can cause withdrawal within 1 to 3 days, "
-            "including hallucinations and seizures, so the prescriber needs to know today."
-        )
-    return [_reason("abrupt_stop", "urgent", text, found, ["fda_oral_label", "ozobax_label", "spinal_cord_2009"])]
+        return [
+            _reason("abrupt_stop", "urgent", found, sources, variant="with_symptoms", found=_listing(found), what=what)
+        ]
+    return [_reason("abrupt_stop", "urgent", found, sources, variant="without_symptoms", what=what)]
 
 
 @rule
@@ -277,15 +226,7 @@ def took_too_much_or_craving(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.severity == "misuse")
     if "took_too_much" not in s.events and not found:
         return []
-    return [
-        _reason(
-            "more_than_prescribed",
-            "urgent",
-            "Taking more baclofen than prescribed, or craving it, needs a talk with the prescriber today.",
-            found,
-            ["misuse_case_reports", "leung_2006"],
-        )
-    ]
+    return [_reason("more_than_prescribed", "urgent", found, ["misuse_case_reports", "leung_2006"])]
 
 
 @rule
@@ -299,10 +240,9 @@ def depressant_mix(s: Situation, c: Catalogue) -> List[Reason]:
         _reason(
             "depressant_mix",
             "urgent",
-            f"You mentioned {what}: their effects add up with baclofen's, and drowsiness and slow "
-            "breathing can follow. Do not stay alone, and get advice today.",
             [],
             ["ozobax_label", "benzo_opioid_boxed_warning", "poison_control_us"],
+            what=what,
         )
     ]
 
@@ -315,16 +255,7 @@ def withdrawal_signs_unclear_cause(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.severity in ("withdrawal", "pump_red_flag"))
     if not found:
         return []
-    return [
-        _reason(
-            "withdrawal_signs_unclear",
-            "urgent",
-            f"{_listing(found).capitalize()} can be withdrawal signs. We could not tell whether "
-            "baclofen was stopped or missed, so we choose the more careful level.",
-            found,
-            ["fda_oral_label"],
-        )
-    ]
+    return [_reason("withdrawal_signs_unclear", "urgent", found, ["fda_oral_label"], found=_listing(found))]
 
 
 # ----------------------------------------------------------------------------- routine
@@ -337,14 +268,10 @@ def symptoms_while_tapering_or_usual(s: Situation, c: Catalogue) -> List[Reason]
     if not found:
         return []
     if "tapering" in s.events:
-        text = (
-            f"You mentioned {_listing(found)} while cutting down. Tell your prescriber soon: they may slow the taper."
-        )
         sources = ["fda_oral_label", "uk_csm_taper"]
-    else:
-        text = f"{_listing(found).capitalize()} can be side effects of baclofen. Tell your prescriber soon."
-        sources = ["oral_label_side_effects"]
-    return [_reason("symptoms_routine", "routine", text, found, sources)]
+        return [_reason("symptoms_routine", "routine", found, sources, variant="tapering", found=_listing(found))]
+    sources = ["oral_label_side_effects"]
+    return [_reason("symptoms_routine", "routine", found, sources, variant="side_effects", found=_listing(found))]
 
 
 def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Assessment:
@@ -352,15 +279,7 @@ def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Asses
     catalogue = catalogue or load_catalogue()
     reasons: List[Reason] = [r for fn in RULES for r in fn(situation, catalogue)]
     if not reasons:
-        reasons = [
-            Reason(
-                rule="no_symptoms",
-                level="self_care",
-                text="You did not mention any symptoms. Come back if anything changes.",
-                symptoms=[],
-                sources=[],
-            )
-        ]
+        reasons = [_reason("no_symptoms", "self_care", [], [])]
     level = max((r["level"] for r in reasons), key=level_rank)
     # Only the reasons that set the level are given: lower ones would blur the advice.
     reasons = [r for r in reasons if r["level"] == level]
