@@ -30,7 +30,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-# channel_texts.* (what the channels say in their own words) is read at run time: no model is built from it.
+# channel_texts.* and reasons.* (what the channels and the triage rules say) are read at run time: no model is built from them.
 KNOWLEDGE := $(filter-out bot/knowledge/channel_texts.% bot/knowledge/reasons.%,$(wildcard bot/knowledge/*.yml) $(wildcard bot/knowledge/*.py))
 NLP_CODE  := $(wildcard bot/nlp/*.py) $(wildcard bot/nlu/*.py) bot/types.py
 RASA_DATA := config.yml domain.yml $(wildcard data/*.yml) $(filter-out $(GEN_NLU),$(wildcard data/nlu/*.yml))
