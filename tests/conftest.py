@@ -40,6 +40,6 @@ def pairs(findings: Callable[[str], List[Finding]]) -> Callable[[str], List[Tupl
 @pytest.fixture(scope="session")
 def red_flag_model(nlp: Language):
     """The learned red-flag layer fitted as `rasa train` fits it (a few seconds, once per session)."""
-    from bot.nlp.red_flag_model import RedFlagModel, doc_masker, training_examples
+    from bot.nlp.red_flag_model import RedFlagModel, training_examples
 
-    return RedFlagModel.fit_examples(training_examples(), doc_masker(nlp))
+    return RedFlagModel.fit_examples(training_examples(), nlp)

@@ -32,7 +32,14 @@ from sklearn.model_selection import StratifiedKFold
 from spacy.tokens import Doc
 
 from bot.nlp.pipeline import build_pipeline
-from bot.nlp.red_flag_model import SETTINGS_FILE, Example, RedFlagModel, masked_text, training_examples
+from bot.nlp.red_flag_model import (
+    SETTINGS_FILE,
+    Example,
+    RedFlagModel,
+    masked_text,
+    sentence_negatives,
+    training_examples,
+)
 from bot.paths import PROJECT_ROOT
 
 FOLDS = 5
@@ -63,11 +70,16 @@ def out_of_fold_scores(examples: Sequence[Example], docs: Sequence[Doc]) -> List
     """
     labels = [int(e.red_flag) for e in examples]
     texts = [masked_text(d) or e.text for e, d in zip(examples, docs, strict=False)]
+    # Trained as `RedFlagModel.fit_examples` trains: a training fold's non-emergency statements
+    # also give their sentences as negatives.
+    extra = [sentence_negatives(e, d) for e, d in zip(examples, docs, strict=False)]
     scores = [0.0] * len(examples)
     for seed in SPLIT_SEEDS:
         folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
         for train, test in folds.split(texts, labels):
-            model = RedFlagModel.fit([texts[i] for i in train], [bool(labels[i]) for i in train])
+            fold_texts = [t for i in train for t in (texts[i], *extra[i])]
+            fold_labels = [bool(labels[i]) for i in train for _ in range(1 + len(extra[i]))]
+            model = RedFlagModel.fit(fold_texts, fold_labels)
             for i in test:
                 scores[i] += model.best(docs[i])[0] / len(SPLIT_SEEDS)
     return scores

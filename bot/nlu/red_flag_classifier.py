@@ -30,7 +30,6 @@ from spacy.tokens import Doc
 
 from bot.nlp.red_flag_model import (
     RedFlagModel,
-    doc_masker,
     load_settings,
     training_examples,
     training_fingerprint,
@@ -119,7 +118,7 @@ class RedFlagClassifier(GraphComponent, EntityExtractorMixin):
         from bot.nlp.pipeline import build_pipeline
 
         examples = training_examples()
-        self._model = RedFlagModel.fit_examples(examples, doc_masker(build_pipeline()))
+        self._model = RedFlagModel.fit_examples(examples, build_pipeline())
         with self._model_storage.write_to(self._resource) as folder:
             self._model.save(folder)
         logger.info("red-flag layer trained on %d examples", len(examples))

@@ -59,6 +59,11 @@ PRESENT = "present"
         ("i took 400 mg of ibuprofen", set()),
         ("i have taken 20 years of baclofen", set()),
         ("i took triple my dose", {("took_too_much", PRESENT)}),
+        # "out of it" is confusion, "ran out of it" is running out of the tablets
+        ("i ran out of it two days ago", {("ran_out", PRESENT)}),
+        ("she's completely out of it today", {("confusion", PRESENT)}),
+        ("he seems a bit out of it", {("confusion", PRESENT)}),
+        ("im out of it and shaky", {("confusion", PRESENT), ("tremor", PRESENT)}),
         # reduced consciousness in a caregiver's words
         ("i can barely get him to open his eyes", {("unresponsive", PRESENT)}),
         ("she's slumped over on the couch", {("unresponsive", PRESENT)}),

@@ -5,6 +5,7 @@ import pytest
 from bot.corpus import DEV_FILES, FROZEN_FILES, load_statements
 from bot.nlp.red_flag_model import (
     MIN_WORDS,
+    Example,
     ExamplesError,
     catalogue_examples,
     load_examples,
@@ -12,6 +13,7 @@ from bot.nlp.red_flag_model import (
     masked_text,
     nlu_examples,
     scored_parts,
+    sentence_negatives,
     training_examples,
 )
 from bot.nlu.red_flag_classifier import learned_finding
@@ -93,7 +95,8 @@ def test_present_words_are_kept(nlp):
 def test_short_parts_and_questions_are_not_scored(nlp):
     assert scored_parts(nlp("not sure")) == []
     assert scored_parts(nlp("would hallucinations or fits be a thing?")) == []
-    parts = scored_parts(nlp("i feel strange. my heart is doing odd things and i keep blacking out."))
+    assert scored_parts(nlp("ran out on monday")) == []  # an answer to the bot's question
+    parts = scored_parts(nlp("i feel really strange right now. my heart is doing odd things and i keep blacking out."))
     assert len(parts) == 3 and all(len(p.text.split()) >= MIN_WORDS for p in parts)
 
 
@@ -125,3 +128,14 @@ def test_red_flags_in_words_the_catalogue_does_not_list_fire(nlp, red_flag_model
     finding = learned_finding(red_flag_model, nlp(text.lower()), load_settings().threshold)
     assert finding is not None and finding["id"] == "possible_red_flag" and finding["assertion"] == "present"
     assert load_settings().threshold <= finding["score"] <= 1
+
+
+def test_a_development_non_emergencys_sentences_are_negatives_of_their_own(nlp):
+    story = "last summer he stopped it and we had a terrible night. now he is fine and back at work every day."
+    negative = Example(story, False, "none", "dev")
+    sentences = sentence_negatives(negative, nlp(story))
+    assert len(sentences) == 2 and all(s in masked_text(nlp(story)) for s in sentences)
+    # an emergency's sentences are not (only one of them may carry the red flag), nor one sentence
+    assert sentence_negatives(Example(story, True, "confusion", "dev"), nlp(story)) == []
+    one = "he is fine and back at work every day"
+    assert sentence_negatives(Example(one, False, "none", "dev"), nlp(one)) == []
