@@ -53,7 +53,7 @@ def run(rounds: int, warmup: int = 50) -> NluFigures:
     """Build the pipeline (timed), warm it up, then time `rounds` passes over every message."""
     from bot.nlp import extract_findings
     from bot.nlp.pipeline import build_pipeline
-    from bot.nlp.red_flag_model import RedFlagModel, doc_masker, training_examples
+    from bot.nlp.red_flag_model import RedFlagModel, training_examples
 
     texts = messages()
     start = time.perf_counter()
@@ -70,7 +70,7 @@ def run(rounds: int, warmup: int = 50) -> NluFigures:
             found += len(extract_findings(nlp(text.lower())))
             latencies.append((time.perf_counter() - t0) * 1000)
     total = time.perf_counter() - start
-    model = RedFlagModel.fit_examples(training_examples(), doc_masker(nlp))  # as `rasa train` fits it
+    model = RedFlagModel.fit_examples(training_examples(), nlp)  # as `rasa train` fits it
     docs = [nlp(text.lower()) for text in texts]
     learned: List[float] = []
     for _ in range(rounds):
