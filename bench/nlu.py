@@ -1,4 +1,4 @@
-"""Our NLU alone: the symptom extractor (build_pipeline + extract_findings) and the learned
+"""Our NLU alone: the symptom extractor (build_pipeline + findings_of_text) and the learned
 red-flag layer (masking + scoring every sentence), message by message.
 
 These are the parts of each turn that are ours and not Rasa's (SpacyNLP runs the pipeline,
@@ -51,7 +51,7 @@ def messages() -> List[str]:
 
 def run(rounds: int, warmup: int = 50) -> NluFigures:
     """Build the pipeline (timed), warm it up, then time `rounds` passes over every message."""
-    from bot.nlp import extract_findings
+    from bot.nlp import findings_of_text
     from bot.nlp.pipeline import build_pipeline
     from bot.nlp.red_flag_model import RedFlagModel, training_examples
 
@@ -60,14 +60,14 @@ def run(rounds: int, warmup: int = 50) -> NluFigures:
     nlp = build_pipeline()
     build_s = time.perf_counter() - start
     for text in texts[:warmup]:
-        extract_findings(nlp(text.lower()))
+        findings_of_text(text, nlp)
     latencies: List[float] = []
     found = 0
     start = time.perf_counter()
     for _ in range(rounds):
         for text in texts:
             t0 = time.perf_counter()
-            found += len(extract_findings(nlp(text.lower())))
+            found += len(findings_of_text(text, nlp))
             latencies.append((time.perf_counter() - t0) * 1000)
     total = time.perf_counter() - start
     model = RedFlagModel.fit_examples(training_examples(), nlp)  # as `rasa train` fits it

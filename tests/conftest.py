@@ -5,7 +5,7 @@ from typing import Callable, List, Tuple
 import pytest
 from spacy.language import Language
 
-from bot.nlp import extract_findings
+from bot.nlp import findings_of_text
 from bot.nlp.pipeline import build_pipeline
 from bot.types import Finding
 
@@ -28,7 +28,7 @@ def nlp() -> Language:
 @pytest.fixture(scope="session")
 def findings(nlp: Language) -> Callable[[str], List[Finding]]:
     """Findings for a text, lower-cased first as Rasa's SpacyNLP does."""
-    return lambda text: extract_findings(nlp(text.lower()))
+    return lambda text: findings_of_text(text, nlp)
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,6 @@ import asyncio
 import logging
 import os
 import time
-from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -90,13 +89,6 @@ class HeldOutput:
             await self.inner.send_response(recipient_id, message)
 
 
-@lru_cache(maxsize=1)
-def _pipeline() -> Any:
-    from bot.nlp.pipeline import build_pipeline
-
-    return build_pipeline()
-
-
 async def findings_in(text: Text, agent: Any = None) -> List[Finding]:
     """What the bot reads in `text`: the loaded model's NLU if there is one, else our spaCy pipeline."""
     parse = getattr(agent, "parse_message", None)
@@ -105,9 +97,9 @@ async def findings_in(text: Text, agent: Any = None) -> List[Finding]:
             return findings_from_entities((await parse(text)).get("entities") or [])
         except Exception:  # noqa: BLE001 (fall back to the pipeline below)
             logger.exception("the model could not read a message; using the spaCy pipeline alone")
-    from bot.nlp import extract_findings
+    from bot.nlp.findings import findings_of_text  # spaCy and medspaCy only when needed
 
-    return extract_findings(_pipeline()(text.lower()))
+    return findings_of_text(text)
 
 
 async def earlier_turns(agent: Any, sender_id: Text) -> Tuple[List[List[Finding]], Optional[Text]]:

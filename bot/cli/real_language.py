@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from bot.cli.vignettes import Outcome, Vignette, run_vignette
 from bot.corpus import FROZEN_FILES, Statement, load_statements
 from bot.flows.bots import RemoteBot
+from bot.flows.vignettes import Outcome, Vignette, run_vignette
 
 # "no" to tablets-or-pump (the route stays unknown), what happened, anything else; then the vignette
 # runner's own "no" to the red-flag screen.

@@ -14,9 +14,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from jinja2 import Environment, FileSystemLoader
 
 from bot.flows.runner import Run, ScenarioResult, describe_finding
-from bot.flows.scenario import Coverage, coverage, rank
+from bot.flows.scenario import Coverage, coverage
 from bot.knowledge import Catalogue, load_catalogue
-from bot.triage import REPORTED_LEVELS
+from bot.triage import REPORTED_LEVELS, triage_verdict
+from bot.triage import reported_rank as rank
 
 TEMPLATES = Path(__file__).with_name("templates")
 # The order results are listed in: the dangerous failures first.
@@ -45,9 +46,11 @@ class Matrix:
 
     @staticmethod
     def cell_kind(expected: Tuple[str, ...], given: str) -> str:
-        if given in expected:
+        verdict = triage_verdict(given, expected)
+        if verdict == "accepted":
             return "ok"
-        return "under" if rank(given) < rank(expected[0]) else "over"
+        # A level between two accepted ones is shown as over-triage (it is above the lowest).
+        return "under" if verdict == "under" else "over"
 
 
 def confusion_matrix(results: Sequence[ScenarioResult]) -> Matrix:

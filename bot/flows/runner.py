@@ -25,9 +25,10 @@ import yaml
 from tqdm import tqdm
 
 from bot.flows.bots import InProcessBot, RemoteBot
-from bot.flows.scenario import ASKS, Scenario, ScenarioFile, Turn, rank
+from bot.flows.scenario import ASKS, Scenario, ScenarioFile, Turn
 from bot.nlu.entities import findings_from_entities
-from bot.triage import REPORTED_LEVELS
+from bot.triage import REPORTED_LEVELS, triage_verdict
+from bot.triage import reported_rank as rank
 from bot.types import Finding
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -121,11 +122,11 @@ class ScenarioResult:
 
     @property
     def level_under(self) -> bool:
-        return rank(self.given) < min(rank(level) for level in self.scenario.levels)
+        return triage_verdict(self.given, self.scenario.levels) == "under"
 
     @property
     def level_over(self) -> bool:
-        return rank(self.given) > max(rank(level) for level in self.scenario.levels)
+        return triage_verdict(self.given, self.scenario.levels) == "over"
 
     @property
     def category(self) -> str:
@@ -237,8 +238,9 @@ def _judge_turn(expected: Turn, turn: TurnResult) -> None:
         gave = "gave no level" if turn.level == "none" else f"gave {turn.level}"
         wanted = _levels_in_words(expected.levels)
         turn.problems.append(f"turn {turn.number}: expected level {wanted}, the reply {gave}")
-        turn.under = rank(turn.level) < rank(expected.levels[0])
-        turn.over = rank(turn.level) > rank(expected.levels[-1])
+        verdict = triage_verdict(turn.level, expected.levels)
+        turn.under = verdict == "under"
+        turn.over = verdict == "over"
     if expected.asks:
         questions = question_texts()
         asked = [name for name, texts in questions.items() if any(t in normalise(said) for t in texts)]
@@ -334,19 +336,13 @@ def parse_api(url: str, session: requests.Session, timeout: float = 30.0) -> Und
     return understand
 
 
-@lru_cache(maxsize=1)
-def _local_nlp() -> Any:
-    from bot.nlp.pipeline import build_pipeline  # heavy (spaCy, medspaCy): only when needed
-
-    return build_pipeline()
-
-
 def local_pipeline() -> Understand:
     """The project's spaCy pipeline in this process; lower-cased first, as Rasa's SpacyNLP does."""
-    from bot.nlp import extract_findings
+    from bot.nlp.findings import findings_of_text  # heavy (spaCy, medspaCy): only when needed
+    from bot.nlp.pipeline import shared_pipeline
 
-    nlp = _local_nlp()
-    return lambda text: (extract_findings(nlp(text.lower())), None)
+    nlp = shared_pipeline()  # built now, not in the first scenario's time
+    return lambda text: (findings_of_text(text, nlp), None)
 
 
 def choose_understanding(bot: Bot, mode: str) -> Tuple[Optional[Understand], str]:

@@ -5,7 +5,7 @@ Importing this package registers the spaCy factories (`baclofen_finding_matcher`
 """
 
 from bot.nlp.context import BaclofenContext
-from bot.nlp.findings import Finding, extract_findings
+from bot.nlp.findings import Finding, extract_findings, findings_of_text
 from bot.nlp.matcher import FindingMatcher
 
-__all__ = ["BaclofenContext", "Finding", "FindingMatcher", "extract_findings"]
+__all__ = ["BaclofenContext", "Finding", "FindingMatcher", "extract_findings", "findings_of_text"]

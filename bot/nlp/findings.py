@@ -1,9 +1,10 @@
-"""Turning a processed Doc into findings: what was mentioned, and in which context."""
+"""Turning a processed Doc, or a text, into findings: what was mentioned, and in which context."""
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from bot.knowledge import load_catalogue
@@ -49,6 +50,16 @@ def extract_findings(doc: Doc) -> List[Finding]:
                 findings.append(Finding(**{**f, "kind": "route", "id": "pump"}))
                 break
     return findings
+
+
+def findings_of_text(text: str, nlp: Optional[Language] = None) -> List[Finding]:
+    """The findings of a text as the bot reads it: lower-cased first, as Rasa's SpacyNLP does, then
+    run through `nlp` (a pipeline the caller built), else the process's shared pipeline."""
+    if nlp is None:
+        from bot.nlp.pipeline import shared_pipeline  # pipeline.py imports this package
+
+        nlp = shared_pipeline()
+    return extract_findings(nlp(text.lower()))
 
 
 def _is_pump_event(event_id: str) -> bool:

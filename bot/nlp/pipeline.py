@@ -7,6 +7,7 @@ blank English -> sentencizer -> lookup lemmatizer (spacy-lookups-data) -> catalo
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -31,6 +32,13 @@ def build_pipeline() -> Language:
     nlp.meta["description"] = "Baclofen symptom matcher with medspaCy ConText, built from bot/knowledge"
     nlp.meta["catalogue_fingerprint"] = load_catalogue().fingerprint
     return nlp
+
+
+@lru_cache(maxsize=1)
+def shared_pipeline() -> Language:
+    """One pipeline for the whole process, built on first use (seconds) and kept: for code that reads
+    a text without a model loaded (the channels' guard, the scenario runner)."""
+    return build_pipeline()
 
 
 def save_pipeline(path: Path) -> Path:

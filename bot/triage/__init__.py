@@ -2,14 +2,17 @@
 
 from bot.triage.engine import LEVELS, REPORTED_LEVELS, Assessment, assess, level_rank, reported_rank
 from bot.triage.situation import Situation, situation_from_turns
+from bot.triage.verdict import Verdict, triage_verdict
 
 __all__ = [
     "LEVELS",
     "REPORTED_LEVELS",
     "Assessment",
     "Situation",
+    "Verdict",
     "assess",
     "level_rank",
     "reported_rank",
     "situation_from_turns",
+    "triage_verdict",
 ]

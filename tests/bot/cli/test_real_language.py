@@ -1,8 +1,8 @@
 """Figures for the real-language corpus."""
 
 from bot.cli.real_language import Scored, by_category, figures, report
-from bot.cli.vignettes import Outcome, Vignette
 from bot.corpus import Statement
+from bot.flows.vignettes import Outcome, Vignette
 
 
 def scored(level, got, caught=False, category="none", kind="real"):

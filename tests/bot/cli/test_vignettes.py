@@ -1,4 +1,5 @@
-from bot.cli.vignettes import Outcome, Vignette, asks_question, figures, triage_level
+from bot.cli.vignettes import figures
+from bot.flows.vignettes import Outcome, Vignette
 
 
 def outcome(accept, level, in_turns=True):
@@ -17,16 +18,3 @@ def test_figures_count_under_over_and_sensitivity():
     assert (f.total, f.under, f.over, f.late_emergencies) == (5, 1, 1, 1)
     assert f.emergency_sensitivity == 2 / 3
     assert f.accuracy == 3 / 5
-
-
-def test_reading_replies():
-    replies = [
-        {"text": "Why?"},
-        {"custom": {"triage": {"level": "urgent"}}},
-        {"custom": {"triage": {"level": "emergency"}}},
-    ]
-    assert triage_level(replies) == "emergency"
-    assert triage_level([{"text": "hello"}]) is None
-    assert asks_question([{"text": "tablets or a pump?"}])
-    assert asks_question([{"text": "Choose one", "buttons": [{"title": "a"}]}])
-    assert not asks_question([{"text": "Take care."}])

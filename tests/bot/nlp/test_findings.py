@@ -2,6 +2,9 @@
 
 import pytest
 
+from bot.nlp.findings import extract_findings, findings_of_text
+from bot.nlp.pipeline import shared_pipeline
+
 PRESENT = "present"
 
 
@@ -166,3 +169,12 @@ def test_a_red_flag_wins_an_overlap_with_a_longer_match():
     assert [s.id_ for s in kept] == ["fever"]
     # without red flags: the longest wins, as before
     assert [s.id_ for s in select_spans([craving, longer, fever])] == ["craving"]
+
+
+def test_a_text_is_read_lower_cased_with_the_callers_pipeline_or_the_shared_one(nlp):
+    text = "I have NO Fever but I See BUGS"
+    expected = extract_findings(nlp(text.lower()))
+    assert [f["id"] for f in expected] == ["fever", "hallucinations"]
+    assert findings_of_text(text, nlp) == expected
+    assert findings_of_text(text) == expected
+    assert shared_pipeline() is shared_pipeline()  # built once per process
