@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import yaml
 
 from bot.flows.bots import RemoteBot
+from bot.names import Level
 from bot.triage import REPORTED_LEVELS as ORDER
 from bot.triage import reported_rank as rank
 
@@ -39,7 +40,7 @@ class Vignette:
 @dataclass
 class Outcome:
     vignette: Vignette
-    level: str = "none"
+    level: str = Level.NONE
     emergency_in_turns: bool = False
     transcript: List[Dict[str, Any]] = field(default_factory=list)
 
@@ -58,7 +59,9 @@ class Outcome:
     @property
     def late_emergency(self) -> bool:
         """An emergency vignette whose emergency came only after the follow-up answers."""
-        return self.vignette.accept == ["emergency"] and self.level == "emergency" and not self.emergency_in_turns
+        return (
+            self.vignette.accept == [Level.EMERGENCY] and self.level == Level.EMERGENCY and not self.emergency_in_turns
+        )
 
 
 def load_vignettes(path: Path) -> List[Vignette]:
@@ -98,7 +101,7 @@ def run_vignette(client: RemoteBot, vignette: Vignette) -> Outcome:
         level = triage_level(replies)
         if level and rank(level) > rank(outcome.level):
             outcome.level = level
-        if level == "emergency" and scripted:
+        if level == Level.EMERGENCY and scripted:
             outcome.emergency_in_turns = True
         return replies
 
@@ -108,7 +111,7 @@ def run_vignette(client: RemoteBot, vignette: Vignette) -> Outcome:
     # After the vignette's own follow-ups, "no" answers what is still asked (the red-flag screen
     # "is any of these happening now?" comes last, before any non-emergency advice).
     followups = [*vignette.followups, *SCREEN_ANSWERS]
-    while followups and triage_level(replies) is None and outcome.level == "none" and asks_question(replies):
+    while followups and triage_level(replies) is None and outcome.level == Level.NONE and asks_question(replies):
         replies = say(followups.pop(0), scripted=False)
     return outcome
 
@@ -135,8 +138,8 @@ class Figures:
 
 
 def figures(outcomes: Sequence[Outcome]) -> Figures:
-    emergencies = [o for o in outcomes if o.vignette.accept == ["emergency"]]
-    caught = [o for o in emergencies if o.level == "emergency"]
+    emergencies = [o for o in outcomes if o.vignette.accept == [Level.EMERGENCY]]
+    caught = [o for o in emergencies if o.level == Level.EMERGENCY]
     return Figures(
         total=len(outcomes),
         accuracy=sum(o.accepted for o in outcomes) / max(len(outcomes), 1),
