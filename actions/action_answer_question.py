@@ -9,12 +9,13 @@ from actions.assessment import source_titles
 from actions.safety_net import emergency_if_needed
 from bot.knowledge.answers import load_answers
 from bot.knowledge.reasons import load_reasons
+from bot.names import ActionName, Response
 from bot.settings import region_numbers
 
 
 class ActionAnswerQuestion(Action):
     def name(self) -> Text:
-        return "action_answer_question"
+        return ActionName.ANSWER_QUESTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -23,10 +24,10 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = load_answers().get(str(intent))
         if answer is None:
-            dispatcher.utter_message(response="utter_default")
+            dispatcher.utter_message(response=Response.DEFAULT)
             return events
         numbers = region_numbers()
         text = answer.text.format(emergency_number=numbers.emergency_number)
         text += " " + load_reasons().sources_line("answer", source_titles(list(answer.sources)))
-        dispatcher.utter_message(response="utter_answer", answer=text)
+        dispatcher.utter_message(response=Response.ANSWER, answer=text)
         return events

@@ -8,11 +8,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import assess_tracker, utter_assessment
 from actions.checkin_offer import offer_checkin
+from bot.names import ActionName
 
 
 class ActionAssessTriage(Action):
     def name(self) -> Text:
-        return "action_assess_triage"
+        return ActionName.ASSESS_TRIAGE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]

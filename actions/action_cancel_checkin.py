@@ -7,16 +7,17 @@ from rasa_sdk.events import ReminderCancelled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin_offer import pending_checkins
+from bot.names import ActionName, Response, Slot
 
 
 class ActionCancelCheckin(Action):
     def name(self) -> Text:
-        return "action_cancel_checkin"
+        return ActionName.CANCEL_CHECKIN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         waiting = pending_checkins(tracker)
-        dispatcher.utter_message(response="utter_checkin_cancelled" if waiting else "utter_no_checkin")
+        dispatcher.utter_message(response=Response.CHECKIN_CANCELLED if waiting else Response.NO_CHECKIN)
         # By name: the other process of a scale-out set-up sees the cancel in the conversation.
-        return [ReminderCancelled(name=p.name) for p in waiting] + [SlotSet("checkin_offered", False)]
+        return [ReminderCancelled(name=p.name) for p in waiting] + [SlotSet(Slot.CHECKIN_OFFERED, False)]

@@ -12,23 +12,24 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import assess_tracker, utter_assessment
 from actions.checkin_offer import offer_checkin
+from bot.names import ActionName, Response, Slot
 
 
 class ActionCheckinResult(Action):
     def name(self) -> Text:
-        return "action_checkin_result"
+        return ActionName.CHECKIN_RESULT
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        feeling = tracker.get_slot("checkin_feeling")
-        screen = tracker.get_slot("emergency_screen")
+        feeling = tracker.get_slot(Slot.CHECKIN_FEELING)
+        screen = tracker.get_slot(Slot.EMERGENCY_SCREEN)
         assessment = assess_tracker(tracker)
         if screen in ("yes", "unsure") or feeling in ("worse", "symptoms") or assessment.is_emergency:
-            dispatcher.utter_message(response="utter_checkin_reassess")
+            dispatcher.utter_message(response=Response.CHECKIN_REASSESS)
             return utter_assessment(dispatcher, assessment) + offer_checkin(dispatcher, tracker, assessment)
         if feeling == "better":
-            dispatcher.utter_message(response="utter_checkin_better")
+            dispatcher.utter_message(response=Response.CHECKIN_BETTER)
             return []
-        dispatcher.utter_message(response="utter_checkin_same")
+        dispatcher.utter_message(response=Response.CHECKIN_SAME)
         return offer_checkin(dispatcher, tracker, assessment)

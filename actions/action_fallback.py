@@ -7,11 +7,12 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safety_net import emergency_if_needed
+from bot.names import ActionName, Response
 
 
 class ActionFallback(Action):
     def name(self) -> Text:
-        return "action_fallback"
+        return ActionName.FALLBACK
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -19,7 +20,7 @@ class ActionFallback(Action):
         events = emergency_if_needed(dispatcher, tracker)
         if events:
             return events
-        dispatcher.utter_message(response="utter_default")
+        dispatcher.utter_message(response=Response.DEFAULT)
         if tracker.active_loop_name:
             # In the assessment the rules run the form again, which asks its question again.
             # Reverting the turn here would also undo that rule's trigger: the question was

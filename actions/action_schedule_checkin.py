@@ -12,40 +12,41 @@ from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin_offer import pending_checkins
-from bot.checkins.plan import CHECKIN_ENTITY, CHECKIN_INTENT, hours_in, load_plan, new_name, when_text
+from bot.checkins.plan import hours_in, load_plan, new_name, when_text
 from bot.checkins.summary import stamp
+from bot.names import ActionName, Entity, Intent, Level, Response, Slot
 from bot.settings import checkin_seconds_per_hour, region_numbers
 
 
 class ActionScheduleCheckin(Action):
     def name(self) -> Text:
-        return "action_schedule_checkin"
+        return ActionName.SCHEDULE_CHECKIN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        if tracker.get_slot("triage_level") == "emergency":
+        if tracker.get_slot(Slot.TRIAGE_LEVEL) == Level.EMERGENCY:
             # The advice after an emergency is to call now, not to wait for a check-in.
             dispatcher.utter_message(
-                response="utter_checkin_not_after_emergency", emergency_number=region_numbers().emergency_number
+                response=Response.CHECKIN_NOT_AFTER_EMERGENCY, emergency_number=region_numbers().emergency_number
             )
-            return [SlotSet("checkin_offered", False)]
+            return [SlotSet(Slot.CHECKIN_OFFERED, False)]
         plan = load_plan()
         asked = hours_in((tracker.latest_message or {}).get("text") or "")
-        hours = plan.clamp(asked or tracker.get_slot("checkin_suggested_hours") or plan.defaults[-1].hours)
+        hours = plan.clamp(asked or tracker.get_slot(Slot.CHECKIN_SUGGESTED_HOURS) or plan.defaults[-1].hours)
         now = datetime.now(timezone.utc)
         due = now + timedelta(seconds=hours * checkin_seconds_per_hour())
         name = new_name()
         events: List[Dict[Text, Any]] = [ReminderCancelled(name=p.name) for p in pending_checkins(tracker)]
         events += [
             ReminderScheduled(
-                CHECKIN_INTENT,
+                Intent.EXTERNAL_CHECKIN,
                 trigger_date_time=due,
-                entities=[{"entity": CHECKIN_ENTITY, "value": name}],
+                entities=[{"entity": Entity.CHECKIN_ID, "value": name}],
                 name=name,
                 kill_on_user_message=False,
             ),
-            SlotSet("checkin_offered", False),
+            SlotSet(Slot.CHECKIN_OFFERED, False),
         ]
-        dispatcher.utter_message(response="utter_checkin_scheduled", when=when_text(hours), due=stamp(due))
+        dispatcher.utter_message(response=Response.CHECKIN_SCHEDULED, when=when_text(hours), due=stamp(due))
         return events

@@ -9,17 +9,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.checkins.plan import CHECKIN_ENTITY
+from bot.names import ActionName, Entity, Response, Slot
 
 
 class ActionStartCheckin(Action):
     def name(self) -> Text:
-        return "action_start_checkin"
+        return ActionName.START_CHECKIN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         entities = (tracker.latest_message or {}).get("entities") or []
-        name = next((e.get("value") for e in entities if e.get("entity") == CHECKIN_ENTITY), None)
-        dispatcher.utter_message(response="utter_checkin_hello", json_message={"checkin": {"id": name}})
-        return [SlotSet("checkin_feeling", None), SlotSet("emergency_screen", None), SlotSet("checkin_offered", False)]
+        name = next((e.get("value") for e in entities if e.get("entity") == Entity.CHECKIN_ID), None)
+        dispatcher.utter_message(response=Response.CHECKIN_HELLO, json_message={"checkin": {"id": name}})
+        return [
+            SlotSet(Slot.CHECKIN_FEELING, None),
+            SlotSet(Slot.EMERGENCY_SCREEN, None),
+            SlotSet(Slot.CHECKIN_OFFERED, False),
+        ]

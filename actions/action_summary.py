@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.checkins.summary import build_summary
+from bot.names import ActionName, Response
 
 # The disclaimer printed with the summary (the same words as the domain's utter_disclaimer).
 SUMMARY_NOTE = (
@@ -21,17 +22,17 @@ SUMMARY_NOTE = (
 
 class ActionSummary(Action):
     def name(self) -> Text:
-        return "action_summary"
+        return ActionName.SUMMARY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         summary = build_summary(tracker.events)
         if summary.empty:
-            dispatcher.utter_message(response="utter_summary_empty")
+            dispatcher.utter_message(response=Response.SUMMARY_EMPTY)
             return []
         dispatcher.utter_message(
-            response="utter_summary",
+            response=Response.SUMMARY,
             summary=summary.text(SUMMARY_NOTE),
             json_message={"summary": {**summary.as_dict(), "note": SUMMARY_NOTE}},
         )

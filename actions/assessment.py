@@ -9,16 +9,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.history import user_turns
 from bot.knowledge import load_catalogue
 from bot.knowledge.reasons import load_reasons
+from bot.names import Response, Slot
 from bot.settings import region_numbers
-from bot.triage import Assessment, Situation, assess, situation_from_turns
+from bot.triage import Assessment, Situation, assess, situation_from_turns, triage_payload
 
 
 def situation_of(tracker: Tracker) -> Situation:
     """Everything said since the last restart, folded into one situation."""
     return situation_from_turns(
         user_turns(tracker.events),
-        route_slot=tracker.get_slot("route"),
-        screen=tracker.get_slot("emergency_screen"),
+        route_slot=tracker.get_slot(Slot.ROUTE),
+        screen=tracker.get_slot(Slot.EMERGENCY_SCREEN),
     )
 
 
@@ -40,26 +41,18 @@ def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -
     turn already has the level.
     """
     numbers = region_numbers()
-    fill = {
-        "emergency_number": numbers.emergency_number,
-        "crisis_line": numbers.crisis_line,
-        "poison_line": numbers.poison_line,
-    }
-    contact = {
-        "emergency_number": numbers.emergency_number,
-        "crisis_line": numbers.crisis_line if assessment.crisis_line else None,
-    }
+    fill = {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line}
     dispatcher.utter_message(
-        response=f"utter_level_{assessment.level}",
-        json_message={"triage": {**assessment.payload(), "contact": contact}},
+        response=Response.level(assessment.level),
+        json_message={"triage": triage_payload(assessment, numbers)},
         **fill,
     )
     cited = list(dict.fromkeys(s for r in assessment.reasons for s in r["sources"]))
     why = " ".join(r["text"] for r in assessment.reasons)
     if cited:
         why += " " + load_reasons().sources_line("reasons", source_titles(cited))
-    dispatcher.utter_message(response="utter_reasons", reasons=why, **fill)
+    dispatcher.utter_message(response=Response.REASONS, reasons=why, **fill)
     if assessment.crisis_line:
-        dispatcher.utter_message(response="utter_crisis_line", **fill)
-    dispatcher.utter_message(response="utter_disclaimer", **fill)
-    return [SlotSet("triage_level", assessment.level), SlotSet("symptoms", assessment.symptoms)]
+        dispatcher.utter_message(response=Response.CRISIS_LINE, **fill)
+    dispatcher.utter_message(response=Response.DISCLAIMER, **fill)
+    return [SlotSet(Slot.TRIAGE_LEVEL, assessment.level), SlotSet(Slot.SYMPTOMS, assessment.symptoms)]

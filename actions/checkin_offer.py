@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import situation_of
 from bot.checkins.plan import Pending, load_plan, pending, when_text
+from bot.names import Response, Slot
 from bot.triage import Assessment
 
 NO_THANKS = "no thanks"
@@ -32,12 +33,12 @@ def offer_checkin(dispatcher: CollectingDispatcher, tracker: Tracker, assessment
     plan = load_plan()
     rule = plan.suggestion(assessment.level, situation.route, situation.events)
     if rule is None:
-        return [SlotSet("checkin_offered", False)]
+        return [SlotSet(Slot.CHECKIN_OFFERED, False)]
     options = plan.options(rule.hours)
     buttons = [checkin_button(h, i == 0) for i, h in enumerate(options)]
     buttons += [
         {"title": "No thanks", "payload": NO_THANKS},
         {"title": "Summary for my doctor", "payload": SUMMARY_PAYLOAD},
     ]
-    dispatcher.utter_message(response="utter_offer_checkin", when=when_text(rule.hours), why=rule.why, buttons=buttons)
-    return [SlotSet("checkin_offered", True), SlotSet("checkin_suggested_hours", rule.hours)]
+    dispatcher.utter_message(response=Response.OFFER_CHECKIN, when=when_text(rule.hours), why=rule.why, buttons=buttons)
+    return [SlotSet(Slot.CHECKIN_OFFERED, True), SlotSet(Slot.CHECKIN_SUGGESTED_HOURS, rule.hours)]

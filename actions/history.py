@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from bot.knowledge import load_catalogue
+from bot.names import Entity
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.types import Finding
 
@@ -29,7 +30,7 @@ def latest_red_flags(tracker: Tracker) -> List[Text]:
     return [
         f["id"]
         for f in findings_of(tracker.latest_message or {})
-        if f["kind"] == "symptom"
+        if f["kind"] == Entity.SYMPTOM
         and f["assertion"] == "present"
         and f["id"] in catalogue.symptoms
         and catalogue.symptoms[f["id"]].red_flag

@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import assess_tracker, utter_assessment
 from actions.history import findings_of, latest_red_flags, level_given_this_turn
+from bot.names import Level, Slot
 
 
 def emergency_if_needed(
@@ -30,7 +31,7 @@ def emergency_if_needed(
     the form) an answer that changed what we know, such as "I don't know" to "tablets or pump?"
     when rigid legs are only an emergency if it may be a pump.
     """
-    if level_given_this_turn(tracker) == "emergency":
+    if level_given_this_turn(tracker) == Level.EMERGENCY:
         return []
     latest = findings_of(tracker.latest_message or {})
     if not answer_changed_slots and not any(f["assertion"] == "present" for f in latest):
@@ -38,7 +39,7 @@ def emergency_if_needed(
     assessment = assess_tracker(tracker)
     if not assessment.is_emergency:
         return []
-    is_new = tracker.get_slot("triage_level") != "emergency"
+    is_new = tracker.get_slot(Slot.TRIAGE_LEVEL) != Level.EMERGENCY
     if latest_red_flags(tracker) or is_new:
         return utter_assessment(dispatcher, assessment)
     return []

@@ -19,35 +19,35 @@ from rasa_sdk.types import DomainDict
 
 from actions.history import findings_of
 from actions.safety_net import emergency_if_needed
+from bot.names import ActionName, Entity, Intent, Slot
 
-RED_FLAG = "red_flag"
 # Messages that are not answers to the form's question: the form rejects them, the rules answer
 # them, and the form asks again. Any other reply moves the form on, so it never asks forever.
 NOT_AN_ANSWER = (
-    "red_flag",
-    "restart",
-    "goodbye",
-    "greet",
-    "ask_capabilities",
-    "out_of_scope",
-    "nlu_fallback",
-    "ask_what_is",
-    "ask_side_effects",
-    "ask_addiction",
-    "ask_withdrawal",
-    "ask_alcohol",
-    "ask_tapering",
-    "ask_overdose",
-    "ask_pump",
-    "request_summary",
-    "schedule_checkin",
-    "cancel_checkin",
-    "when_next_checkin",
+    Intent.RED_FLAG,
+    Intent.RESTART,
+    Intent.GOODBYE,
+    Intent.GREET,
+    Intent.ASK_CAPABILITIES,
+    Intent.OUT_OF_SCOPE,
+    Intent.NLU_FALLBACK,
+    Intent.ASK_WHAT_IS,
+    Intent.ASK_SIDE_EFFECTS,
+    Intent.ASK_ADDICTION,
+    Intent.ASK_WITHDRAWAL,
+    Intent.ASK_ALCOHOL,
+    Intent.ASK_TAPERING,
+    Intent.ASK_OVERDOSE,
+    Intent.ASK_PUMP,
+    Intent.REQUEST_SUMMARY,
+    Intent.SCHEDULE_CHECKIN,
+    Intent.CANCEL_CHECKIN,
+    Intent.WHEN_NEXT_CHECKIN,
 )
 
 
 # The red-flag screen's answers by intent; anything else is judged by what it reports.
-SCREEN_ANSWERS = {"affirm": "yes", "deny": "no", "unsure": "unsure"}
+SCREEN_ANSWERS = {Intent.AFFIRM: "yes", Intent.DENY: "no", Intent.UNSURE: "unsure"}
 
 
 def _intent(tracker: Tracker) -> Optional[Text]:
@@ -56,7 +56,7 @@ def _intent(tracker: Tracker) -> Optional[Text]:
 
 def _asked(tracker: Tracker, slot: Text) -> bool:
     """The form asked for `slot` and the latest message is an answer of some kind."""
-    return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in NOT_AN_ANSWER
+    return tracker.get_slot(Slot.REQUESTED_SLOT) == slot and _intent(tracker) not in NOT_AN_ANSWER
 
 
 def _mentions(tracker: Tracker, kind: Text) -> bool:
@@ -69,12 +69,12 @@ def screen_answer(tracker: Tracker) -> Dict[Text, Any]:
     A red flag in free text never gets here: both NLU layers made it a `red_flag`, which the
     rules answer at once. More symptoms without a red flag count as "none of these".
     """
-    if not _asked(tracker, "emergency_screen"):
+    if not _asked(tracker, Slot.EMERGENCY_SCREEN):
         return {}
     answer = SCREEN_ANSWERS.get(_intent(tracker) or "")
     if answer is None:
-        answer = "no" if _mentions(tracker, "symptom") else "unsure"
-    return {"emergency_screen": answer}
+        answer = "no" if _mentions(tracker, Entity.SYMPTOM) else "unsure"
+    return {Slot.EMERGENCY_SCREEN: answer}
 
 
 class SafeFormValidation(FormValidationAction, ABC):
@@ -89,7 +89,7 @@ class SafeFormValidation(FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        if _intent(tracker) == RED_FLAG:
+        if _intent(tracker) == Intent.RED_FLAG:
             return await super().run(dispatcher, tracker, domain)
         events = emergency_if_needed(dispatcher, tracker)
         # super().run() also writes the new answers into tracker.slots, so the net can look again.
@@ -104,15 +104,15 @@ class SafeFormValidation(FormValidationAction, ABC):
 
 class ValidateAssessmentForm(SafeFormValidation):
     def name(self) -> Text:
-        return "validate_assessment_form"
+        return ActionName.VALIDATE_ASSESSMENT_FORM
 
     def after_answers(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, advised: bool, answers: List[Dict[Text, Any]]
     ) -> List[Dict[Text, Any]]:
         events: List[Dict[Text, Any]] = []
-        if tracker.get_slot("checkin_offered"):  # a new report: a later "yes" belongs to the form
-            events.append(SlotSet("checkin_offered", False))
-        changed = any(e.get("event") == "slot" and e.get("name") in ("route", "situation") for e in answers)
+        if tracker.get_slot(Slot.CHECKIN_OFFERED):  # a new report: a later "yes" belongs to the form
+            events.append(SlotSet(Slot.CHECKIN_OFFERED, False))
+        changed = any(e.get("event") == "slot" and e.get("name") in (Slot.ROUTE, Slot.SITUATION) for e in answers)
         if changed and not advised:
             events += emergency_if_needed(dispatcher, tracker, answer_changed_slots=True)
         return events
@@ -121,15 +121,15 @@ class ValidateAssessmentForm(SafeFormValidation):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         # An answer that names no route ("not sure", "yes", "my legs hurt"): we cannot rule out a pump.
-        if _asked(tracker, "route") and not _mentions(tracker, "route"):
-            return {"route": "unknown"}
+        if _asked(tracker, Slot.ROUTE) and not _mentions(tracker, Entity.ROUTE):
+            return {Slot.ROUTE: "unknown"}
         return {}
 
     async def extract_situation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if _asked(tracker, "situation") and not _mentions(tracker, "event"):
-            return {"situation": "unknown"}
+        if _asked(tracker, Slot.SITUATION) and not _mentions(tracker, Entity.EVENT):
+            return {Slot.SITUATION: "unknown"}
         return {}
 
     async def extract_emergency_screen(
@@ -140,8 +140,8 @@ class ValidateAssessmentForm(SafeFormValidation):
     async def extract_anything_else(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if not _asked(tracker, "anything_else"):
+        if not _asked(tracker, Slot.ANYTHING_ELSE):
             return {}
-        if _intent(tracker) == "affirm" and not _mentions(tracker, "symptom"):
+        if _intent(tracker) == Intent.AFFIRM and not _mentions(tracker, Entity.SYMPTOM):
             return {}  # "yes": the rules ask them to describe it
-        return {"anything_else": "reported" if _mentions(tracker, "symptom") else "no"}
+        return {Slot.ANYTHING_ELSE: "reported" if _mentions(tracker, Entity.SYMPTOM) else "no"}

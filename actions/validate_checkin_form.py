@@ -12,8 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.validate_assessment_form import SafeFormValidation, _asked, _intent, _mentions, screen_answer
+from bot.names import ActionName, Entity, Intent, Slot
 
-FEELING_INTENTS = {"feel_better": "better", "feel_same": "same", "feel_worse": "worse"}
+FEELING_INTENTS = {Intent.FEEL_BETTER: "better", Intent.FEEL_SAME: "same", Intent.FEEL_WORSE: "worse"}
 
 
 def feeling_in(intent: Optional[Text], text: Text, reported_symptoms: bool) -> Optional[Text]:
@@ -34,16 +35,16 @@ def feeling_in(intent: Optional[Text], text: Text, reported_symptoms: bool) -> O
 
 class ValidateCheckinForm(SafeFormValidation):
     def name(self) -> Text:
-        return "validate_checkin_form"
+        return ActionName.VALIDATE_CHECKIN_FORM
 
     async def extract_checkin_feeling(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if not _asked(tracker, "checkin_feeling"):
+        if not _asked(tracker, Slot.CHECKIN_FEELING):
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
-        feeling = feeling_in(_intent(tracker), text, _mentions(tracker, "symptom"))
-        return {"checkin_feeling": feeling} if feeling else {}
+        feeling = feeling_in(_intent(tracker), text, _mentions(tracker, Entity.SYMPTOM))
+        return {Slot.CHECKIN_FEELING: feeling} if feeling else {}
 
     async def extract_emergency_screen(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -14,6 +14,7 @@ from typing import Any, List, Mapping, Sequence, Set, Tuple
 
 import yaml
 
+from bot.names import Level
 from bot.paths import REAL_LANGUAGE_DIR
 from bot.triage.engine import LEVELS
 
@@ -81,7 +82,7 @@ class Statement:
 
     @property
     def is_emergency(self) -> bool:
-        return self.level == "emergency"
+        return self.level == Level.EMERGENCY
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Statement:
@@ -101,9 +102,9 @@ class Statement:
         accept = list(data["accept"])
         if data["level"] not in accept or any(a not in LEVELS for a in accept):
             raise CorpusError(f"statement {where}: accept {accept} must be levels and include {data['level']!r}")
-        if data["level"] == "emergency" and accept != ["emergency"]:
+        if data["level"] == Level.EMERGENCY and accept != [Level.EMERGENCY]:
             raise CorpusError(f"statement {where}: an emergency accepts only [emergency]")
-        if (data["level"] == "emergency") != (data["category"] != "none"):
+        if (data["level"] == Level.EMERGENCY) != (data["category"] != "none"):
             raise CorpusError(f"statement {where}: emergencies (and only they) have a red-flag category")
         return cls(
             id=str(data["id"]),

@@ -12,12 +12,11 @@ from bot.knowledge._files import read_yaml
 
 @dataclass(frozen=True)
 class RegionNumbers:
-    """The numbers the bot gives: emergency, crisis line, poison help."""
+    """The numbers the bot gives: emergency and crisis line."""
 
     region: str
     emergency_number: str
     crisis_line: str
-    poison_line: str
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +41,6 @@ def region_numbers(env: Optional[Mapping[str, str]] = None) -> RegionNumbers:
         region=region,
         emergency_number=env.get("EMERGENCY_NUMBER") or numbers["emergency_number"],
         crisis_line=env.get("CRISIS_LINE") or numbers["crisis_line"],
-        poison_line=numbers.get("poison_line", ""),
     )
 
 

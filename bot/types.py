@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, TypedDict
+from typing import List, Optional, TypedDict
 
 
 class _FindingBase(TypedDict):
@@ -39,9 +39,26 @@ class Reason(TypedDict):
     sources: List[str]
 
 
-class TriagePayload(TypedDict):
-    """The machine-readable assessment under a reply's `custom.triage`."""
+class Contact(TypedDict):
+    """The numbers to show with an assessment (the web page's banner): the region's emergency
+    number, and its crisis line when the assessment calls for one (else None)."""
+
+    emergency_number: str
+    crisis_line: Optional[str]
+
+
+class _TriagePayloadBase(TypedDict):
+    """The keys every triage payload has (see `TriagePayload`)."""
 
     level: str
     symptoms: List[str]
     reasons: List[Reason]
+    contact: Contact
+
+
+class TriagePayload(_TriagePayloadBase, total=False):
+    """The machine-readable assessment under a reply's `custom.triage`, as sent on the wire
+    (bot/triage/payload.py builds it). `fallback` (always true) only when the channels' guard sent
+    the advice itself, without the action server (bot/channels/guard.py)."""
+
+    fallback: bool

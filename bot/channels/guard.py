@@ -42,10 +42,11 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.channels.buckets import TokenBuckets
 from bot.knowledge.channel_texts import load_channel_texts
+from bot.names import Response, Slot
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.settings import region_numbers
 from bot.stores import trouble
-from bot.triage import Assessment, assess, situation_from_turns
+from bot.triage import Assessment, assess, situation_from_turns, triage_payload
 from bot.types import Finding
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ async def earlier_turns(agent: Any, sender_id: Text) -> Tuple[List[List[Finding]
         return [], None
     if tracker is None:
         return [], None
-    return findings_by_turn([e.as_dict() for e in tracker.events]), tracker.get_slot("route")
+    return findings_by_turn([e.as_dict() for e in tracker.events]), tracker.get_slot(Slot.ROUTE)
 
 
 async def emergency_in(text: Text, agent: Any = None, sender_id: Optional[Text] = None) -> Optional[Assessment]:
@@ -184,13 +185,13 @@ async def deliver(
     text = message.text or ""
     conversation = conversation_id(message.input_channel, message.sender_id)
     if not readable(text):
-        await output.send_response(message.sender_id, {"text": response_text(agent, "utter_unreadable")})
+        await output.send_response(message.sender_id, {"text": response_text(agent, Response.UNREADABLE)})
         return
     if len(text) > MAX_MESSAGE_CHARS:
         await refuse_too_long(output, message.sender_id, text, agent)
         return
     if not RATE_LIMIT.allow(conversation):
-        await advice_then(output, message.sender_id, text, agent, "utter_too_fast")
+        await advice_then(output, message.sender_id, text, agent, Response.TOO_FAST)
         return
     held = HeldOutput(output)
     safe = UserMessage(
@@ -208,13 +209,13 @@ async def deliver(
         logger.exception("handling a message failed or took too long (text not logged)")
         if held.sent:  # part of the answer was ready: send it and say the rest was lost
             await held.release(message.sender_id)
-            await output.send_response(message.sender_id, {"text": response_text(agent, "utter_service_trouble")})
+            await output.send_response(message.sender_id, {"text": response_text(agent, Response.SERVICE_TROUBLE)})
             return
     if trouble.failed_since(conversation, started):
         # The reply was computed on a conversation the database could not read or keep: never send
         # it as if all were well (it may be a fresh start that forgot everything said before).
         logger.error("the conversation database failed during a turn; the guard answers it")
-        await advice_then(output, message.sender_id, safe.text or "", agent, "utter_store_trouble")
+        await advice_then(output, message.sender_id, safe.text or "", agent, Response.STORE_TROUBLE)
         return
     if held.sent == 0:
         await answer_when_silent(output, message.sender_id, safe.text or "", agent, conversation)
@@ -252,24 +253,16 @@ async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, ag
             for m in emergency_messages(assessment, agent):
                 await output.send_response(sender_id, m)
             break
-    refusal = response_text(agent, "utter_message_too_long", max_chars=MAX_MESSAGE_CHARS)
+    refusal = response_text(agent, Response.MESSAGE_TOO_LONG, max_chars=MAX_MESSAGE_CHARS)
     await output.send_response(sender_id, {"text": refusal})
 
 
 def emergency_messages(assessment: Assessment, agent: Any) -> List[Dict[Text, Any]]:
     """The emergency advice as the guard sends it (marked `fallback`: not from the actions)."""
-    numbers = region_numbers()
-    payload = {
-        **assessment.payload(),
-        "contact": {
-            "emergency_number": numbers.emergency_number,
-            "crisis_line": numbers.crisis_line if assessment.crisis_line else None,
-        },
-        "fallback": True,
-    }
-    messages = [{"text": response_text(agent, "utter_level_emergency"), "custom": {"triage": payload}}]
+    payload = triage_payload(assessment, region_numbers(), fallback=True)
+    messages = [{"text": response_text(agent, Response.LEVEL_EMERGENCY), "custom": {"triage": payload}}]
     if assessment.crisis_line:
-        messages.append({"text": response_text(agent, "utter_crisis_line")})
+        messages.append({"text": response_text(agent, Response.CRISIS_LINE)})
     return messages
 
 
@@ -282,6 +275,6 @@ async def answer_when_silent(
     if assessment is not None:
         messages = emergency_messages(assessment, agent)
     else:
-        messages = [{"text": response_text(agent, "utter_service_trouble")}]
+        messages = [{"text": response_text(agent, Response.SERVICE_TROUBLE)}]
     for m in messages:
         await output.send_response(sender_id, m)

@@ -23,6 +23,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.names import Entity
+
 PROBE_TEXT = "i have a fever"
 PROBE_SYMPTOM = "fever"
 CHECK_SECONDS = 3.0
@@ -37,7 +39,9 @@ async def check_nlu(agent: Any) -> Text:
         parsed = await agent.parse_message(PROBE_TEXT)
     except Exception as error:  # noqa: BLE001 (any failure is the answer)
         return f"parsing failed: {error.__class__.__name__}"
-    found = [e for e in parsed.get("entities", []) if e.get("entity") == "symptom" and e.get("value") == PROBE_SYMPTOM]
+    found = [
+        e for e in parsed.get("entities", []) if e.get("entity") == Entity.SYMPTOM and e.get("value") == PROBE_SYMPTOM
+    ]
     return "ok" if found else "the symptom extractor found nothing (spaCy pipeline not loaded?)"
 
 

@@ -16,12 +16,14 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.knowledge._files import read_yaml
 from bot.knowledge.catalogue import CatalogueError, load_catalogue
+from bot.names import Entity, Intent, Level
 
 PLAN_FILE = "checkins.yml"
 # Rasa triggers this intent when a check-in is due; the reminder's name travels as an entity so
 # the conversation records which check-in fired (that is how a second process knows it did).
-CHECKIN_INTENT = "EXTERNAL_checkin"
-CHECKIN_ENTITY = "checkin_id"
+# Their names are the domain's (bot/names.py).
+CHECKIN_INTENT = Intent.EXTERNAL_CHECKIN
+CHECKIN_ENTITY = Entity.CHECKIN_ID
 NAME_PREFIX = "checkin_"
 _CONDITIONS = {"route", "events_any", "level"}
 _RULE_KEYS = {"id", "when", "hours", "why", "sources"}
@@ -102,7 +104,7 @@ def load_plan() -> CheckinPlan:
     if set(data) != _PLAN_KEYS:
         raise CatalogueError(f"{PLAN_FILE}: expected exactly the keys {sorted(_PLAN_KEYS)}")
     offered = tuple(data["offered_after"])
-    if set(offered) - set(LEVELS) or "emergency" in offered:
+    if set(offered) - set(LEVELS) or Level.EMERGENCY in offered:
         raise CatalogueError(f"{PLAN_FILE}: offered_after must be levels other than emergency")
     plan = CheckinPlan(
         offered_after=offered,

@@ -14,6 +14,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 from bot.checkins.plan import CHECKIN_INTENT, NAME_PREFIX, fired_name
 from bot.knowledge import load_catalogue
 from bot.knowledge.reasons import load_reasons
+from bot.names import Slot
 from bot.nlu.entities import findings_from_entities
 
 FEELINGS = {"better": "better", "same": "about the same", "worse": "worse"}
@@ -120,11 +121,11 @@ def build_summary(events: Iterable[Mapping[str, Any]], now: Optional[datetime] =
                 summary.levels.append(line + (" " + texts.sources_line("reasons", titles) if titles else ""))
         elif kind == "slot":
             slot, value = event.get("name"), event.get("value")
-            if slot == "checkin_feeling" and value in FEELINGS:
+            if slot == Slot.CHECKIN_FEELING and value in FEELINGS:
                 summary.checkins.append(f"{when}: feeling {FEELINGS[value]} than before")
-            elif slot == "emergency_screen" and value in SCREEN:
+            elif slot == Slot.EMERGENCY_SCREEN and value in SCREEN:
                 summary.reported.append(f"{when}: asked about the emergency signs: {SCREEN[value]}")
-            elif slot == "route" and value in catalogue.routes:
+            elif slot == Slot.ROUTE and value in catalogue.routes:
                 summary.route = catalogue.routes[value].label
         elif kind == "reminder" and str(event.get("name", "")).startswith(NAME_PREFIX):
             due = datetime.fromisoformat(str(event["date_time"]))

@@ -24,6 +24,7 @@ from typing import Dict, List, Optional, Sequence
 from bot.corpus import FROZEN_FILES, Statement, load_statements
 from bot.flows.bots import RemoteBot
 from bot.flows.vignettes import Outcome, Vignette, run_vignette
+from bot.names import Level
 
 # "no" to tablets-or-pump (the route stays unknown), what happened, anything else; then the vignette
 # runner's own "no" to the red-flag screen.
@@ -97,7 +98,7 @@ def score(url: str, statements: Sequence[Statement]) -> List[Scored]:
     client = RemoteBot(url)
     out = []
     for s in statements:
-        accept = [*s.accept, "none"] if "self_care" in s.accept else list(s.accept)
+        accept = [*s.accept, Level.NONE] if Level.SELF_CARE in s.accept else list(s.accept)
         vignette = Vignette(s.id, accept, [s.text], [] if s.is_emergency else list(FOLLOWUPS))
         out.append(Scored(s, run_vignette(client, vignette)))
     return out

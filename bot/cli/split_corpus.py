@@ -33,6 +33,7 @@ from bot.corpus import (
     load_statements,
     overlapping,
 )
+from bot.names import Level
 
 HEADER = (
     "# Real-language corpus, {part} part: statements real people wrote in public (see README.md here).\n"
@@ -105,9 +106,9 @@ def split(
         group = list(strata[name])
         rng.shuffle(group)
         frozen_ids |= {e["id"] for e in group[: round(share * len(group))]}
-    emergencies = [e for e in entries if e["level"] == "emergency" and e["id"] not in frozen_ids]
+    emergencies = [e for e in entries if e["level"] == Level.EMERGENCY and e["id"] not in frozen_ids]
     rng.shuffle(emergencies)
-    missing = min_emergencies - sum(e["level"] == "emergency" and e["id"] in frozen_ids for e in entries)
+    missing = min_emergencies - sum(e["level"] == Level.EMERGENCY and e["id"] in frozen_ids for e in entries)
     frozen_ids |= {e["id"] for e in emergencies[: max(missing, 0)]}
     return [e for e in entries if e["id"] in frozen_ids], [e for e in entries if e["id"] not in frozen_ids]
 

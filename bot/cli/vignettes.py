@@ -19,6 +19,7 @@ from typing import List, Optional, Sequence
 
 from bot.flows.bots import RemoteBot
 from bot.flows.vignettes import Outcome, load_vignettes, run_vignette
+from bot.names import Level
 
 
 @dataclass
@@ -43,8 +44,8 @@ class Figures:
 
 
 def figures(outcomes: Sequence[Outcome]) -> Figures:
-    emergencies = [o for o in outcomes if o.vignette.accept == ["emergency"]]
-    caught = [o for o in emergencies if o.level == "emergency"]
+    emergencies = [o for o in outcomes if o.vignette.accept == [Level.EMERGENCY]]
+    caught = [o for o in emergencies if o.level == Level.EMERGENCY]
     return Figures(
         total=len(outcomes),
         accuracy=sum(o.accepted for o in outcomes) / max(len(outcomes), 1),

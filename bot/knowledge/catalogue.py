@@ -194,9 +194,6 @@ class Catalogue:
     sources: Dict[str, Source]
     fingerprint: str = field(default="")
 
-    def symptom(self, symptom_id: str) -> Symptom:
-        return self.symptoms[symptom_id]
-
     @property
     def red_flags(self) -> List[Symptom]:
         return [s for s in self.symptoms.values() if s.red_flag]

@@ -13,18 +13,19 @@ from typing import AbstractSet, Any, Dict, Mapping
 
 from bot.knowledge._files import read_yaml
 from bot.knowledge.catalogue import CatalogueError
+from bot.names import Response
 
 CHANNEL_TEXTS_FILE = "channel_texts.yml"
 # The domain responses bot/channels/guard.py can send when the model's domain cannot be read.
 FALLBACK_RESPONSES = frozenset(
     {
-        "utter_level_emergency",
-        "utter_service_trouble",
-        "utter_message_too_long",
-        "utter_crisis_line",
-        "utter_store_trouble",
-        "utter_unreadable",
-        "utter_too_fast",
+        Response.LEVEL_EMERGENCY,
+        Response.SERVICE_TROUBLE,
+        Response.MESSAGE_TOO_LONG,
+        Response.CRISIS_LINE,
+        Response.STORE_TROUBLE,
+        Response.UNREADABLE,
+        Response.TOO_FAST,
     }
 )
 # What the guard fills into a fallback text (bot/channels/guard.py, `response_text`).

@@ -6,7 +6,6 @@ blank English -> sentencizer -> lookup lemmatizer (spacy-lookups-data) -> catalo
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import spacy
 from spacy.language import Language
 
 import bot.nlp  # noqa: F401  (registers our factories)
-from bot.knowledge import load_catalogue
 
 PIPELINE_NAME = "baclofen_en"
 
@@ -30,7 +28,6 @@ def build_pipeline() -> Language:
     nlp.add_pipe("baclofen_context")
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["description"] = "Baclofen symptom matcher with medspaCy ConText, built from bot/knowledge"
-    nlp.meta["catalogue_fingerprint"] = load_catalogue().fingerprint
     return nlp
 
 
@@ -46,5 +43,4 @@ def save_pipeline(path: Path) -> Path:
     nlp = build_pipeline()
     path.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(path)
-    (path / "fingerprint.json").write_text(json.dumps({"catalogue": load_catalogue().fingerprint}), encoding="utf-8")
     return path

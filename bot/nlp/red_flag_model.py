@@ -35,13 +35,14 @@ from spacy.tokens import Doc
 from bot.corpus import CATEGORIES, DEV_FILES, load_statements
 from bot.knowledge import load_catalogue
 from bot.knowledge._files import read_bytes, read_yaml
+from bot.names import Intent
 from bot.nlp.findings import assertion
 from bot.paths import PROJECT_ROOT
 
 EXAMPLES_FILE = "red_flag_examples.yml"
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 # Intents whose examples tell of symptoms: never used as negatives.
-REPORT_INTENTS = ("report_symptoms", "red_flag")
+REPORT_INTENTS = (Intent.REPORT_SYMPTOMS, Intent.RED_FLAG)
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\][({][^)}]*[)}]")
 # Shorter parts are left to the lexicon: a few words ("not sure", "i ran out on monday",
 # "cutting down with my gp": answers to the bot's own questions) carry too little to learn from,

@@ -2,12 +2,14 @@
 
 from typing import Any, Dict, Iterable, List, Optional, Text
 
+from bot.names import Entity
 from bot.types import Finding
 
 EXTRACTOR = "SymptomExtractor"
 # The learned red-flag layer's findings are ours too (bot/nlu/red_flag_classifier.py).
 EXTRACTORS = (EXTRACTOR, "RedFlagClassifier")
-KINDS = ("symptom", "route", "event")
+# A finding's kind is the name of its entity.
+KINDS = (Entity.SYMPTOM, Entity.ROUTE, Entity.EVENT)
 
 
 def finding_to_entity(finding: Finding) -> Dict[Text, Any]:

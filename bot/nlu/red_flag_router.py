@@ -22,13 +22,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.names import Entity, Intent
 from bot.nlu.entities import findings_from_entities
 from bot.triage import assess, situation_from_turns
 
-RED_FLAG_INTENT = "red_flag"
-SYMPTOM_INTENT = "report_symptoms"
 # Intents that already start or feed the assessment, or must never be overridden.
-KEEP = ("red_flag", "report_symptoms", "inform_route", "inform_situation", "restart")
+KEEP = (Intent.RED_FLAG, Intent.REPORT_SYMPTOMS, Intent.INFORM_ROUTE, Intent.INFORM_SITUATION, Intent.RESTART)
 QUESTION_START = re.compile(
     r"^\s*(what|whats|what's|how|why|when|is|are|can|could|does|do|should|will|would|which|who)\b",
     re.IGNORECASE,
@@ -46,7 +45,8 @@ def is_emergency_alone(entities: List[Dict[Text, Any]]) -> bool:
 def reports_something(entities: List[Dict[Text, Any]]) -> bool:
     """A present symptom or event (not just a route) was mentioned."""
     return any(
-        f["kind"] in ("symptom", "event") and f["assertion"] == "present" for f in findings_from_entities(entities)
+        f["kind"] in (Entity.SYMPTOM, Entity.EVENT) and f["assertion"] == "present"
+        for f in findings_from_entities(entities)
     )
 
 
@@ -77,9 +77,9 @@ class RedFlagRouter(GraphComponent):
             entities = message.get(ENTITIES, [])
             predicted = (message.get(INTENT) or {}).get("name")
             if is_emergency_alone(entities):
-                self._override(message, RED_FLAG_INTENT)
+                self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
-                self._override(message, SYMPTOM_INTENT)
+                self._override(message, Intent.REPORT_SYMPTOMS)
         return messages
 
     @staticmethod

@@ -13,25 +13,22 @@ oldest dropped beyond MAX_KEPT).
 import time
 from collections import OrderedDict
 from threading import Lock
-from typing import Optional, Text
+from typing import Text
 
 MAX_KEPT = 10_000
 
 _failures: "OrderedDict[Text, float]" = OrderedDict()
-_last_any: Optional[float] = None
 _lock = Lock()  # the store may run in worker threads
 
 
 def record(sender_id: Text) -> None:
     """The store failed for this conversation just now."""
-    global _last_any
     now = time.monotonic()
     with _lock:
         _failures[sender_id] = now
         _failures.move_to_end(sender_id)
         while len(_failures) > MAX_KEPT:
             _failures.popitem(last=False)
-        _last_any = now
 
 
 def failed_since(sender_id: Text, since: float) -> bool:
@@ -41,14 +38,6 @@ def failed_since(sender_id: Text, since: float) -> bool:
     return when is not None and when >= since
 
 
-def last_failure_age() -> Optional[float]:
-    """Seconds since the store last failed for any conversation (None: never), for health."""
-    with _lock:
-        return None if _last_any is None else time.monotonic() - _last_any
-
-
 def clear() -> None:
-    global _last_any
     with _lock:
         _failures.clear()
-        _last_any = None

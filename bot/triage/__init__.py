@@ -1,6 +1,7 @@
 """Deterministic triage: from what the person said to a level with cited reasons."""
 
 from bot.triage.engine import LEVELS, REPORTED_LEVELS, Assessment, assess, level_rank, reported_rank
+from bot.triage.payload import triage_payload
 from bot.triage.situation import Situation, situation_from_turns
 from bot.triage.verdict import Verdict, triage_verdict
 
@@ -15,4 +16,5 @@ __all__ = [
     "reported_rank",
     "situation_from_turns",
     "triage_verdict",
+    "triage_payload",
 ]

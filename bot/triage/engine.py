@@ -14,12 +14,14 @@ from typing import Callable, List, Optional, Sequence
 
 from bot.knowledge import Catalogue, Symptom, load_catalogue
 from bot.knowledge.reasons import load_reasons
+from bot.names import Level
 from bot.triage.situation import Situation
-from bot.types import Reason, TriagePayload
+from bot.types import Reason
 
-LEVELS = ("self_care", "routine", "urgent", "emergency")
+# The triage levels, lowest first: the one list of them.
+LEVELS = (Level.SELF_CARE, Level.ROUTINE, Level.URGENT, Level.EMERGENCY)
 # As reported by the tools (vignettes, scenarios): "none" when no assessment was given.
-REPORTED_LEVELS = ("none", *LEVELS)
+REPORTED_LEVELS = (Level.NONE, *LEVELS)
 
 Rule = Callable[[Situation, Catalogue], List[Reason]]
 RULES: List[Rule] = []
@@ -52,11 +54,7 @@ class Assessment:
 
     @property
     def is_emergency(self) -> bool:
-        return self.level == "emergency"
-
-    def payload(self) -> TriagePayload:
-        """The machine-readable form sent in a reply's `custom.triage`."""
-        return TriagePayload(level=self.level, symptoms=self.symptoms, reasons=self.reasons)
+        return self.level == Level.EMERGENCY
 
 
 def _reason(
@@ -96,7 +94,7 @@ def _who(s: Situation) -> str:
 @rule
 def red_flag_symptoms(s: Situation, c: Catalogue) -> List[Reason]:
     """Red flags are emergencies on any route, whatever else is known (ASAM-style override)."""
-    return [_reason("red_flag", "emergency", [x], [], plain=x.plain) for x in _present(s, c, lambda x: x.red_flag)]
+    return [_reason("red_flag", Level.EMERGENCY, [x], [], plain=x.plain) for x in _present(s, c, lambda x: x.red_flag)]
 
 
 @rule
@@ -111,7 +109,7 @@ def pump_boxed_warning(s: Situation, c: Catalogue) -> List[Reason]:
     return [
         _reason(
             "pump_boxed_warning",
-            "emergency",
+            Level.EMERGENCY,
             found,
             ["itb_boxed_warning", "gablofen_med_guide"],
             who=_who(s),
@@ -131,7 +129,7 @@ def pump_problem_with_signs(s: Situation, c: Catalogue) -> List[Reason]:
     return [
         _reason(
             "pump_problem_with_signs",
-            "emergency",
+            Level.EMERGENCY,
             found,
             ["gablofen_med_guide", "gablofen_label_5_5", "itb_boxed_warning"],
             found=_listing(found),
@@ -145,7 +143,7 @@ def pump_itching_low_blood_pressure(s: Situation, c: Catalogue) -> List[Reason]:
     if not s.on_pump or not {"itching", "low_blood_pressure"} <= s.symptoms:
         return []
     found = [c.symptoms["itching"], c.symptoms["low_blood_pressure"]]
-    return [_reason("pump_itching_low_bp", "emergency", found, ["gablofen_label_5_5", "itb_boxed_warning"])]
+    return [_reason("pump_itching_low_bp", Level.EMERGENCY, found, ["gablofen_label_5_5", "itb_boxed_warning"])]
 
 
 @rule
@@ -159,7 +157,7 @@ def overdose_signs(s: Situation, c: Catalogue) -> List[Reason]:
     return [
         _reason(
             "overdose_signs",
-            "emergency",
+            Level.EMERGENCY,
             found,
             ["pms_baclofen_overdose", "gablofen_overdose", "benzo_opioid_boxed_warning", "poison_control_us"],
             what=what,
@@ -173,7 +171,7 @@ def emergency_screen_yes(s: Situation, c: Catalogue) -> List[Reason]:
     """A yes to the red-flag screen ("is any of these happening now?") is an emergency."""
     if s.screen != "yes":
         return []
-    return [_reason("emergency_screen", "emergency", [], ["fda_oral_label", "itb_boxed_warning", "asam_2020"])]
+    return [_reason("emergency_screen", Level.EMERGENCY, [], ["fda_oral_label", "itb_boxed_warning", "asam_2020"])]
 
 
 # ----------------------------------------------------------------------------- urgent
@@ -184,7 +182,7 @@ def emergency_screen_unsure(s: Situation, c: Catalogue) -> List[Reason]:
     """Not sure whether an emergency sign is happening: at least urgent (when in doubt, the higher level)."""
     if s.screen != "unsure":
         return []
-    return [_reason("emergency_screen_unsure", "urgent", [], ["clinical_policy_higher_level"])]
+    return [_reason("emergency_screen_unsure", Level.URGENT, [], ["clinical_policy_higher_level"])]
 
 
 @rule
@@ -192,7 +190,7 @@ def pump_problem(s: Situation, c: Catalogue) -> List[Reason]:
     """A pump alarm, an empty pump or a missed refill needs the pump team today, before symptoms."""
     if "pump_problem" not in s.events:
         return []
-    return [_reason("pump_problem", "urgent", [], ["gablofen_med_guide", "gablofen_label_5_5"])]
+    return [_reason("pump_problem", Level.URGENT, [], ["gablofen_med_guide", "gablofen_label_5_5"])]
 
 
 @rule
@@ -201,7 +199,9 @@ def pump_early_signs(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.pump_early_sign)
     if not found or not _pump_possible(s):
         return []
-    return [_reason("pump_early_signs", "urgent", found, ["gablofen_label_5_5"], who=_who(s), found=_listing(found))]
+    return [
+        _reason("pump_early_signs", Level.URGENT, found, ["gablofen_label_5_5"], who=_who(s), found=_listing(found))
+    ]
 
 
 @rule
@@ -215,9 +215,11 @@ def abrupt_stop(s: Situation, c: Catalogue) -> List[Reason]:
     sources = ["fda_oral_label", "ozobax_label", "spinal_cord_2009"]
     if found:
         return [
-            _reason("abrupt_stop", "urgent", found, sources, variant="with_symptoms", found=_listing(found), what=what)
+            _reason(
+                "abrupt_stop", Level.URGENT, found, sources, variant="with_symptoms", found=_listing(found), what=what
+            )
         ]
-    return [_reason("abrupt_stop", "urgent", found, sources, variant="without_symptoms", what=what)]
+    return [_reason("abrupt_stop", Level.URGENT, found, sources, variant="without_symptoms", what=what)]
 
 
 @rule
@@ -226,7 +228,7 @@ def took_too_much_or_craving(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.severity == "misuse")
     if "took_too_much" not in s.events and not found:
         return []
-    return [_reason("more_than_prescribed", "urgent", found, ["misuse_case_reports", "leung_2006"])]
+    return [_reason("more_than_prescribed", Level.URGENT, found, ["misuse_case_reports", "leung_2006"])]
 
 
 @rule
@@ -239,7 +241,7 @@ def depressant_mix(s: Situation, c: Catalogue) -> List[Reason]:
     return [
         _reason(
             "depressant_mix",
-            "urgent",
+            Level.URGENT,
             [],
             ["ozobax_label", "benzo_opioid_boxed_warning", "poison_control_us"],
             what=what,
@@ -255,7 +257,7 @@ def withdrawal_signs_unclear_cause(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.severity in ("withdrawal", "pump_red_flag"))
     if not found:
         return []
-    return [_reason("withdrawal_signs_unclear", "urgent", found, ["fda_oral_label"], found=_listing(found))]
+    return [_reason("withdrawal_signs_unclear", Level.URGENT, found, ["fda_oral_label"], found=_listing(found))]
 
 
 # ----------------------------------------------------------------------------- routine
@@ -269,9 +271,9 @@ def symptoms_while_tapering_or_usual(s: Situation, c: Catalogue) -> List[Reason]
         return []
     if "tapering" in s.events:
         sources = ["fda_oral_label", "uk_csm_taper"]
-        return [_reason("symptoms_routine", "routine", found, sources, variant="tapering", found=_listing(found))]
+        return [_reason("symptoms_routine", Level.ROUTINE, found, sources, variant="tapering", found=_listing(found))]
     sources = ["oral_label_side_effects"]
-    return [_reason("symptoms_routine", "routine", found, sources, variant="side_effects", found=_listing(found))]
+    return [_reason("symptoms_routine", Level.ROUTINE, found, sources, variant="side_effects", found=_listing(found))]
 
 
 def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Assessment:
@@ -279,7 +281,7 @@ def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Asses
     catalogue = catalogue or load_catalogue()
     reasons: List[Reason] = [r for fn in RULES for r in fn(situation, catalogue)]
     if not reasons:
-        reasons = [_reason("no_symptoms", "self_care", [], [])]
+        reasons = [_reason("no_symptoms", Level.SELF_CARE, [], [])]
     level = max((r["level"] for r in reasons), key=level_rank)
     # Only the reasons that set the level are given: lower ones would blur the advice.
     reasons = [r for r in reasons if r["level"] == level]

@@ -31,10 +31,6 @@ class Situation:
     def on_pump(self) -> bool:
         return self.route == "pump"
 
-    @property
-    def route_unknown(self) -> bool:
-        return self.route not in ROUTES
-
 
 def situation_from_turns(
     turns: Sequence[Iterable[Finding]],

@@ -1,4 +1,7 @@
 from actions.action_assess_triage import ActionAssessTriage
+from actions.assessment import assess_tracker
+from bot.settings import region_numbers
+from bot.triage import triage_payload
 from tests.actions.conftest import responses
 
 
@@ -40,3 +43,9 @@ async def test_a_restart_forgets_what_came_before(make_tracker, dispatcher):
     tracker.events.insert(1, {"event": "restart"})
     await ActionAssessTriage().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["custom"]["triage"]["level"] == "self_care"
+
+
+async def test_the_payload_is_the_shared_triage_payload(make_tracker, dispatcher):
+    tracker = make_tracker(["since i ran out i keep thinking of ending it all"], intent="red_flag")
+    await ActionAssessTriage().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["custom"]["triage"] == triage_payload(assess_tracker(tracker), region_numbers())

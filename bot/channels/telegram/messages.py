@@ -8,6 +8,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Union
 
 from bot.knowledge.channel_texts import load_channel_texts
+from bot.names import Level
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def send_message_payloads(chat_id: Text, message: Dict[Text, Any]) -> List[Dict[
 
 def is_emergency_turn(messages: List[Dict[Text, Any]]) -> bool:
     """Whether a turn's replies carry the emergency advice (its messages then go before older ones)."""
-    return any(((m.get("custom") or {}).get("triage") or {}).get("level") == "emergency" for m in messages)
+    return any(((m.get("custom") or {}).get("triage") or {}).get("level") == Level.EMERGENCY for m in messages)
 
 
 def telegram_chat_id(recipient_id: Text) -> Union[int, Text]:

@@ -236,3 +236,12 @@ async def test_a_flood_from_one_sender_gets_slow_down_and_an_emergency_still_get
     assert "faster than I can read" in slowed[-1]["text"] and len(handled) == guard.RateLimit.BURST
     red_flag = await run("I'm seeing bugs on the walls", record)
     assert red_flag[0]["text"] == "EMERGENCY: call 911 now." and "faster" in red_flag[-1]["text"]
+
+
+async def test_the_guard_sends_the_shared_triage_payload_marked_fallback():
+    from bot.settings import region_numbers
+    from bot.triage import triage_payload
+
+    assessment = await guard.emergency_in("i'm seeing bugs on the wall")
+    (advice,) = guard.emergency_messages(assessment, Agent())
+    assert advice["custom"]["triage"] == triage_payload(assessment, region_numbers(), fallback=True)

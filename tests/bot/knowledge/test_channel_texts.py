@@ -15,6 +15,7 @@ from bot.knowledge.channel_texts import (
     ChannelTexts,
     load_channel_texts,
 )
+from bot.names import Response
 from bot.paths import PROJECT_ROOT
 
 TEXT_KEYS = [f.name for f in fields(ChannelTexts) if f.name != "fallback_texts"]
@@ -45,7 +46,9 @@ def test_every_text_is_used_by_the_code():
     assert unused == [], "texts in channel_texts.yml that no channel sends"
     assert re.search(r"\.fallback_texts\b", source)
     guard = (PROJECT_ROOT / "bot" / "channels" / "guard.py").read_text(encoding="utf-8")
-    assert [name for name in sorted(FALLBACK_RESPONSES) if f'"{name}"' not in guard] == []
+    # The guard names each response through bot.names (`Response.TOO_FAST`, ...).
+    constants = {value: key for key, value in vars(Response).items() if key.isupper()}
+    assert [name for name in sorted(FALLBACK_RESPONSES) if f"Response.{constants[name]}" not in guard] == []
 
 
 def test_every_fallback_stands_in_for_a_response_of_the_domain():
