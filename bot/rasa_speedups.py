@@ -1,4 +1,10 @@
-"""Two speed fixes for Rasa 3.6, installed when our NLU component loads in the Rasa server.
+"""Two speed fixes for Rasa 3.6, installed by the `RasaSpeedups` graph component of config.yml.
+
+`RasaSpeedups` is the first component of the NLU pipeline. It changes no message: when Rasa loads
+the model (`rasa run`, `rasa shell`, `rasa test`, `Agent.load`) it creates the component, which
+installs the two fixes below in that process, for the whole process. It is named in config.yml,
+rather than installed from inside another component, so that whoever reads the pipeline sees that
+loading this model changes how Rasa calls the action server.
 
 1. Rasa checks every action-server reply with `jsonschema.validate(reply, schema)`, which checks
    the (fixed) schema itself again on every call: about 25 ms of CPU per action call on these
@@ -18,15 +24,23 @@
 import asyncio
 import atexit
 from functools import lru_cache
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import aiohttp
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
+# Private in Rasa (leading underscore), but it is the one place RemoteAction.run checks a reply, and
+# no public hook replaces the check: replaced in install(), kept here for uninstall().
+# tests/bot/test_rasa_private_apis.py fails if Rasa renames it or changes its signature.
 _ORIGINAL = RemoteAction._validate_action_result
 _ORIGINAL_SESSION = EndpointConfig.session
 POOL_KEEPALIVE_S = 4.0
@@ -64,6 +78,8 @@ def shared_pool(loop: Optional[asyncio.AbstractEventLoop] = None) -> aiohttp.TCP
     pool = _POOLS.get(loop)
     if pool is None or pool.closed:
         for old in [other for other in _POOLS if other.is_closed()]:
+            # aiohttp's private, synchronous close: the public close() returns an awaitable that warns
+            # unless awaited, and this pool's loop is closed (checked in test_rasa_private_apis.py).
             _POOLS.pop(old)._close()
         pool = aiohttp.TCPConnector(limit=POOL_LIMIT, keepalive_timeout=POOL_KEEPALIVE_S)
         _POOLS[loop] = pool
@@ -89,7 +105,7 @@ def _forget_pools() -> None:
     """Mark the pools closed at exit (their loop is gone by then), so aiohttp does not log
     "Unclosed connector" as an error while the process stops."""
     for pool in list(_POOLS.values()):
-        pool._close()
+        pool._close()  # synchronous, as above: no event loop runs at exit
     _POOLS.clear()
 
 
@@ -102,3 +118,30 @@ def install() -> None:
 def uninstall() -> None:
     RemoteAction._validate_action_result = _ORIGINAL
     EndpointConfig.session = _ORIGINAL_SESSION
+
+
+def installed() -> bool:
+    """Whether this process runs with the two fixes."""
+    return RemoteAction._validate_action_result is _validate_action_result and EndpointConfig.session is _session
+
+
+# Registered as a non-trainable intent classifier only for its place in Rasa's default recipe: such
+# a component is left out of the training graph and put in the prediction graph as one step of the
+# NLU pipeline, created (eagerly) when the model loads. It classifies nothing: messages pass through.
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RasaSpeedups(GraphComponent):
+    """Installs this module's fixes when Rasa loads the model (see the module docstring)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RasaSpeedups":
+        install()
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        return messages

@@ -75,6 +75,8 @@ async def answers_in_time(call: Callable[[], Any], what: Text) -> Text:
 async def check_conversations(agent: Any) -> Text:
     """The SQL tracker store's database (inside Rasa's fail-safe wrapper) answers in time."""
     store = getattr(agent, "tracker_store", None)
+    # Rasa's FailSafeTrackerStore has no public accessor for the store it wraps: its private
+    # `_tracker_store` (checked in tests/bot/test_rasa_private_apis.py).
     engine = getattr(getattr(store, "_tracker_store", store), "engine", None)
     if engine is None:
         return "ok"  # kept in memory: nothing to reach

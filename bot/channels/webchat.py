@@ -68,6 +68,9 @@ class WebChatOutput(SocketIOOutput):
     """Sends custom payloads as `{"custom": payload}` to the session's room."""
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        # Rasa's private `_send_message` is what every public `send_*` of SocketIOOutput emits with
+        # (the bot event, to the recipient's room): reused so a custom payload takes the same path.
+        # tests/bot/test_rasa_private_apis.py checks it.
         await self._send_message(recipient_id, {"custom": json_message})
 
 
@@ -103,6 +106,9 @@ class WebChatInput(SocketIOInput):
         cors = "*" if "*" in self.origins else self.origins
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=cors)
         # The origin check stays; the headers are Sanic-CORS's alone (point 3 of the module docstring).
+        # python-engineio (pinned through Rasa's python-socketio) has no option to check origins
+        # without adding headers, so its private `_cors_headers` is replaced on this one server;
+        # tests/bot/test_rasa_private_apis.py checks that engine.io still takes its headers from it.
         sio.eio._cors_headers = lambda environ: []
         blueprint = AppAwareBlueprint(sio, self.socketio_path, "webchat_socketio", __name__)
         self.sio = sio

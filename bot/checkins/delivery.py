@@ -143,7 +143,8 @@ async def allow_late_jobs() -> None:
     APScheduler skips a job that cannot start within `misfire_grace_time` of its time (1 s by
     default, which Rasa keeps), logging only a warning: a check-in due while the server was busy
     for a second was dropped. Rasa adds the jobs itself, so the scheduler's own default is changed
-    (a private attribute of APScheduler 3; `tests/bot/checkins/test_delivery.py` checks it works).
+    (a private attribute of APScheduler 3, which has no public setter for a running scheduler's
+    defaults; `tests/bot/test_rasa_private_apis.py` checks it is still what `add_job` reads).
     """
     scheduler = await jobs.scheduler()
     scheduler._job_defaults["misfire_grace_time"] = None
@@ -183,7 +184,9 @@ async def restore(agent: Any) -> int:
     store, processor = agent.tracker_store, agent.processor
     if store is None or processor is None:
         return 0
-    inner = getattr(store, "_tracker_store", store)  # Rasa wraps the store in a fail-safe one
+    # The Agent wraps the configured store in a FailSafeTrackerStore, which exposes the wrapped one
+    # only as its private `_tracker_store` (checked in tests/bot/test_rasa_private_apis.py).
+    inner = getattr(store, "_tracker_store", store)
     if hasattr(inner, "conversations_with_event"):
         conversations = await inner.conversations_with_event("reminder")
     else:

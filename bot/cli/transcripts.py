@@ -68,6 +68,8 @@ async def _trackers(store: TrackerStore, senders: Optional[Iterable[str]]) -> Li
 def export(endpoints: str, out: Path, sender: Optional[str] = None, redact: bool = False) -> List[Path]:
     config = read_endpoint_config(endpoints, "tracker_store")
     store = TrackerStore.create(config)
+    # A store Rasa wraps (fail-safe or awaitable wrapper) is reachable only through the wrapper's
+    # private `_tracker_store` (checked in tests/bot/test_rasa_private_apis.py).
     inner: Any = getattr(store, "_tracker_store", store)
     if not isinstance(inner, SQLTrackerStore):
         raise SystemExit(f"transcripts work with SQL tracker stores, not {type(inner).__name__}")

@@ -18,6 +18,9 @@ from rasa.shared.nlu.training_data.message import Message
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafeLogisticRegressionClassifier(LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
+        # Rasa's private `_create_X` builds the very matrix its `process` predicts from (sparse and
+        # dense sentence features stacked); no public method tells whether a message has any, and
+        # rebuilding it here could drift from Rasa's. tests/bot/test_rasa_private_apis.py checks it.
         featured = [m for m in messages if self._create_X([m]).shape[1] > 0]
         for message in messages:
             if message not in featured:

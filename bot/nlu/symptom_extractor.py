@@ -49,12 +49,6 @@ class SymptomExtractor(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SymptomExtractor":
-        # Loaded once per Rasa server process with the model: the place to install our speed fixes
-        # (bot/rasa_speedups.py) and the short action-server time limit (bot/action_timeout.py).
-        from bot import action_timeout, rasa_speedups
-
-        rasa_speedups.install()
-        action_timeout.install()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

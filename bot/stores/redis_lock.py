@@ -115,6 +115,9 @@ class UrlRedisLockStore(RedisLockStore):
         ticket = self.issue_ticket(conversation_id)
         keeper = asyncio.ensure_future(self._keep_alive(conversation_id, ticket))
         try:
+            # Rasa's private `_acquire_lock` is the wait-for-your-ticket loop of its own `lock()`;
+            # only the ticket's lifetime and renewal differ here, so the loop is reused rather than
+            # copied. tests/bot/test_rasa_private_apis.py checks its signature.
             yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
         finally:
             keeper.cancel()

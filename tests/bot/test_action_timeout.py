@@ -19,3 +19,22 @@ def test_the_default_is_a_few_seconds_and_nonsense_is_refused(monkeypatch):
     monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "0")
     with pytest.raises(ValueError):
         action_timeout.action_timeout()
+
+
+def test_config_yml_installs_it_when_the_model_loads(monkeypatch):
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.shared.data import TrainingType
+    from rasa.shared.utils.io import read_yaml_file
+
+    from bot.paths import PROJECT_ROOT
+
+    graphs = DefaultV1Recipe().graph_config_for_recipe(
+        read_yaml_file(PROJECT_ROOT / "config.yml"), {}, TrainingType.BOTH
+    )
+    nodes = [node for node in graphs.predict_schema.nodes.values() if node.uses is action_timeout.ActionTimeout]
+    assert len(nodes) == 1 and nodes[0].eager
+
+    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", 300)
+    monkeypatch.delenv("ACTION_TIMEOUT_SECONDS", raising=False)
+    action_timeout.ActionTimeout.create({}, None, None, None)  # type: ignore[arg-type]
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == action_timeout.DEFAULT_SECONDS

@@ -154,3 +154,36 @@ def test_each_event_loop_has_its_own_pool_and_closed_loops_are_let_go():
     finally:
         for loop in (first, second, third):
             loop.close()
+
+
+# ------------------------------------------------------------------ installed by config.yml's component
+
+
+def test_config_yml_installs_the_speedups_when_the_model_loads_not_when_it_trains():
+    """`bot.rasa_speedups.RasaSpeedups` is a step of the prediction graph, created eagerly at load."""
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.shared.data import TrainingType
+    from rasa.shared.utils.io import read_yaml_file
+
+    from bot.paths import PROJECT_ROOT
+
+    graphs = DefaultV1Recipe().graph_config_for_recipe(
+        read_yaml_file(PROJECT_ROOT / "config.yml"), {}, TrainingType.BOTH
+    )
+    predict = [node for node in graphs.predict_schema.nodes.values() if node.uses is rasa_speedups.RasaSpeedups]
+    assert len(predict) == 1 and predict[0].eager
+    assert not any(node.uses is rasa_speedups.RasaSpeedups for node in graphs.train_schema.nodes.values())
+
+
+def test_the_component_installs_the_fixes_and_leaves_messages_alone():
+    from rasa.shared.nlu.training_data.message import Message
+
+    rasa_speedups.uninstall()
+    try:
+        component = rasa_speedups.RasaSpeedups.create({}, None, None, None)  # type: ignore[arg-type]
+        assert rasa_speedups.installed()
+        messages = [Message(data={"text": "hi"})]
+        assert component.process(messages) is messages and messages[0].data == {"text": "hi"}
+    finally:
+        rasa_speedups.uninstall()
+    assert not rasa_speedups.installed()

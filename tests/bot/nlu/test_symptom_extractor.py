@@ -35,3 +35,16 @@ def test_entity_round_trip(nlp):
 
 def test_other_extractors_entities_are_ignored():
     assert entity_to_finding({"entity": "symptom", "value": "fever", "extractor": "DIETClassifier"}) is None
+
+
+def test_loading_it_changes_nothing_outside_it(monkeypatch):
+    """Effects on Rasa itself are config.yml's own components (bot.rasa_speedups, bot.action_timeout)."""
+    from rasa.core.actions import action as rasa_action
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", 300)
+    before = (RemoteAction._validate_action_result, EndpointConfig.session)
+    SymptomExtractor.create({}, None, None, None)  # type: ignore[arg-type]
+    assert (RemoteAction._validate_action_result, EndpointConfig.session) == before
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 300
