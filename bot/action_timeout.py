@@ -10,13 +10,11 @@ advice when due). Installed with our NLU component, in the Rasa server process o
 
 from rasa.core.actions import action as rasa_action
 
-from bot.settings import seconds
-
-DEFAULT_SECONDS = 5.0
+from bot.settings import action_timeout_seconds
 
 
 def action_timeout() -> float:
-    return seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
+    return action_timeout_seconds()
 
 
 def install() -> None:
