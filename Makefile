@@ -99,14 +99,14 @@ run: $(MODEL) $(WEB_STAMP) state ## Set up and train (if needed), start the acti
 		echo "The bot did not start (see above): stopping every part."; exit 1; fi; \
 	wait -n; echo "A part of the bot stopped (see above): stopping every part."; exit 1
 
-lint: $(VENV)/.installed ## ruff (lint and format) and mypy
-	$(VENV)/bin/ruff check bot actions tests
-	$(VENV)/bin/ruff format --check bot actions tests
+lint: $(VENV)/.installed ## ruff (lint and format) and mypy (bot, actions, bench)
+	$(VENV)/bin/ruff check bot actions bench tests
+	$(VENV)/bin/ruff format --check bot actions bench tests
 	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
-	$(VENV)/bin/ruff format bot actions tests
-	$(VENV)/bin/ruff check --fix bot actions tests
+	$(VENV)/bin/ruff format bot actions bench tests
+	$(VENV)/bin/ruff check --fix bot actions bench tests
 
 test: $(MODEL) $(WEB_STAMP) browser services lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet

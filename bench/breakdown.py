@@ -15,7 +15,6 @@ import asyncio
 import functools
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,10 +23,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-import requests
-
 from bench import conversations, servers
 from bench.load import Conversation
+from bot import harness
 
 TIMES: Dict[str, float] = defaultdict(float)
 CALLS: Dict[str, int] = defaultdict(int)
@@ -149,24 +147,17 @@ async def measure(model: Path, endpoints: Path, scripts: Sequence[Conversation],
             print(f"    {seconds * 1000 / turns:8.2f}  {CALLS[name] / turns:5.2f}  {name}")
 
 
-def start_actions(port: int, log: Path) -> subprocess.Popen:
+def start_actions() -> harness.Servers:
+    """Our action server alone, as `make run` starts it (the Rasa part runs in this process);
+    its log is build/bench-cache/logs/breakdown-actions.log."""
     env = {**os.environ, **servers.BASE_ENV, "PYTHONPATH": str(servers.ROOT), "BOT_REGION": "us"}
-    process = subprocess.Popen(
-        [servers.RASA, "run", "actions", "--actions", "actions", "--port", str(port), "--quiet"],
-        cwd=servers.ROOT,
-        env=env,
-        stdout=open(log, "w"),  # the child process writes to it until it stops
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError(f"action server did not start; log: {log}")
+    actions = harness.Servers("breakdown", env, servers.LOGS, cwd=servers.ROOT, actions_options=["--quiet"], every=0.3)
+    try:
+        actions.start_actions()
+    except RuntimeError:
+        actions.stop()
+        raise
+    return actions
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -187,31 +178,25 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("what-if: RemoteAction._validate_action_result reuses one prebuilt jsonschema validator")
         reuse_one_validator()
     instrument()
-    servers.LOGS.mkdir(parents=True, exist_ok=True)
-    port = servers.free_port()
-    actions = start_actions(port, servers.LOGS / "breakdown-actions.log")
+    actions = start_actions()
     with tempfile.TemporaryDirectory(prefix="bench-breakdown-") as name:
-        run_all(Path(name), port, args.model, args.stock_model, args.rounds, actions)
+        run_all(Path(name), args.model, args.stock_model, args.rounds, actions)
     return 0
 
 
-def run_all(
-    work: Path, port: int, model: Path, stock_model: Optional[Path], rounds: int, actions: subprocess.Popen
-) -> None:
+def run_all(work: Path, model: Path, stock_model: Optional[Path], rounds: int, actions: harness.Servers) -> None:
     """Ours with each tracker store (our action server), then stock (no action server)."""
     try:
         for tracker in ("sqlite", "memory"):
             endpoints = work / f"ours-{tracker}.yml"
-            text = f'action_endpoint:\n  url: "http://127.0.0.1:{port}/webhook"\n'
+            text = harness.action_endpoint(actions.actions_port)
             if tracker == "sqlite":
-                text += "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
-                text += f"  dialect: sqlite\n  db: {work / 'conversations.db'}\n"
+                text += harness.sqlite_store(work / "conversations.db")
             endpoints.write_text(text)
             print(f"ours, tracker store {tracker} ({model}):")
             asyncio.run(measure(model, endpoints, conversations.OURS, rounds))
     finally:
-        actions.terminate()
-        actions.wait(timeout=20)
+        actions.stop()
     stock_model = stock_model or servers.cached_stock_model()
     if stock_model is not None:
         endpoints = work / "stock.yml"

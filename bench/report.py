@@ -195,7 +195,7 @@ def targets(ours: BotFigures, stock: BotFigures, levels: Sequence[int]) -> List[
     )
     human50 = ours.load.concurrent.get((HUMAN, 50))
     if human50 is not None:
-        met = (human50.p95_ms or float("inf")) <= 250 and human50.error_count == 0
+        met: Optional[bool] = (human50.p95_ms or float("inf")) <= 250 and human50.error_count == 0
         found.append(Target("50 concurrent human-paced p95 <= 250 ms, 0 errors", human50.p95_ms, 250.0, "ms", met))
     else:
         found.append(Target("50 concurrent human-paced p95 <= 250 ms, 0 errors", None, 250.0, "ms", None))

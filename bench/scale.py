@@ -19,22 +19,20 @@ import argparse
 import asyncio
 import os
 import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from bench import conversations, servers
 from bench.load import Summary, run_load, webhook
 from bench.report import errors_text, num, summary_fields
+from bot.stores import scratch
 
-ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", scratch.ADMIN_URL)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 TARGET_RATIO = 1.6
-SCRATCH_PREFIX = "bench_scale_"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -96,41 +94,6 @@ def stores_yaml(db_url: str, redis_url: str, key_prefix: str) -> str:
         "lock_store:\n  type: bot.stores.redis_lock.UrlRedisLockStore\n"
         f"  url: {redis_url}\n  key_prefix: {key_prefix}\n"
     )
-
-
-def database_url(admin_url: str, name: str) -> str:
-    """The admin URL with its database name replaced by `name`."""
-    base, _, _ = admin_url.rpartition("/")
-    return f"{base}/{name}"
-
-
-@contextmanager
-def scratch_database(admin_url: str = ADMIN_URL) -> Iterator[str]:
-    """A new, empty PostgreSQL database for one run, dropped afterwards.
-
-    Its name carries its creation time, so databases left by a run that was killed are dropped
-    once they are an hour old, never one that another run (or test) is still using.
-    """
-    import sqlalchemy as sa
-
-    now = int(time.time())
-    name = f"{SCRATCH_PREFIX}{now}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        left = connection.execute(
-            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": SCRATCH_PREFIX + "%"}
-        )
-        for (old,) in left.fetchall():
-            born = old[len(SCRATCH_PREFIX) :].split("_", 1)[0]
-            if not born.isdigit() or now - int(born) > 3600:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield database_url(admin_url, name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def services_missing(admin_url: str = ADMIN_URL, redis_url: str = REDIS_URL) -> Optional[str]:
@@ -308,7 +271,7 @@ def run(model: Path, workdir: Path, levels: Sequence[int], min_turns: int, warmu
         print(f"scale skipped: {figures.skipped}", flush=True)
         return figures
     for processes, into in ((1, figures.one), (2, figures.two)):
-        with scratch_database() as db_url:
+        with scratch.scratch_database(ADMIN_URL) as db_url:
             cluster = Cluster(processes, model, workdir, db_url)
             try:
                 starts = cluster.start()

@@ -1,13 +1,14 @@
 """Starting, measuring and stopping the bots under test: ours and stock Rasa (`rasa init`).
 
-Same approach as `tests/e2e/conftest.py` (`BotServers`): child processes on free ports of
-127.0.0.1, the project's credentials, an endpoints file written for the run. Differences, for
-measuring: the action server and the Rasa server are started at the same moment (as `make run`
-does), so the cold start is the time from that moment to the first message answered in full
-(for ours, a question that needs the action server, so a half-started bot does not count); our
-conversations go to a SQLite tracker store in the run's temporary folder (as deployed, but never
-`state/conversations.db`); training uses a fresh Rasa cache folder, so no step is a cache hit.
-Memory is VmRSS from /proc (psutil is not installed), summed over the process and its children.
+The processes are started by the same harness as the end-to-end tests' (`bot/harness.py`): child
+processes on free ports of 127.0.0.1, the project's credentials, an endpoints file written for the
+run. What differs, for measuring: the environment and options are `make run`'s; the action server
+and the Rasa server are started at the same moment (as `make run` does), so the cold start is the
+time from that moment to the first message answered in full (for ours, a question that needs the
+action server, so a half-started bot does not count), on new ports and a new endpoints file at each
+start; our conversations go to a SQLite tracker store in the run's temporary folder (as deployed,
+but never `state/conversations.db`); training uses a fresh Rasa cache folder, so no step is a cache
+hit. Memory is VmRSS from /proc (psutil is not installed), summed over the process and its children.
 """
 
 from __future__ import annotations
@@ -15,21 +16,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, TextIO
+from typing import Dict, List, Optional
 
 import requests
 
 from bench.load import Turn, digest, webhook
+from bot import harness
 
 ROOT = Path(__file__).resolve().parent.parent
-RASA = str(Path(sys.executable).parent / "rasa")
+RASA = harness.RASA
+free_port = harness.free_port  # never 5005/5055/8080, which people's own bots use
 CACHE = ROOT / "build" / "bench-cache"
 LOGS = CACHE / "logs"
 STOCK_CACHE = CACHE / "stock"
@@ -47,16 +48,6 @@ BASE_ENV = {
 # Readiness probes: a message the bot can only answer when every part of it is up.
 OUR_PROBE = Turn("is baclofen addictive?", expect="baclofen")
 STOCK_PROBE = Turn("hi", expect="how are you")
-
-
-def free_port() -> int:
-    """A port the OS says is free now (never 5005/5055/8080, which people's own bots use)."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in (5005, 5055, 8080):
-            return port
 
 
 def rasa_version() -> str:
@@ -189,7 +180,7 @@ def cached_stock_model() -> Optional[Path]:
 
 @dataclass
 class Bot:
-    """One bot under test: its Rasa server and, for ours, its action server."""
+    """One bot under test: its Rasa server and, for ours, its action server (bot/harness.py)."""
 
     name: str
     project: Path
@@ -205,63 +196,54 @@ class Bot:
     # The action server's port, fixed in advance: several Rasa processes share one action server,
     # started by the Bot whose `with_actions` is True (0: a free port, chosen at start).
     shared_actions_port: int = 0
-    rasa_port: int = 0
-    actions_port: int = 0
-    rasa: Optional[subprocess.Popen] = None
-    actions: Optional[subprocess.Popen] = None
-    _logs: List[TextIO] = field(default_factory=list)
+    timeout_s: float = 240.0
+    servers: Optional[harness.Servers] = None
     _log_offsets: Dict[str, int] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self.servers.url if self.servers else ""
 
-    def _endpoints(self) -> Path:
+    @property
+    def rasa(self) -> Optional[subprocess.Popen]:
+        return self.servers.rasa if self.servers else None
+
+    @property
+    def actions(self) -> Optional[subprocess.Popen]:
+        return self.servers.actions if self.servers else None
+
+    def _endpoints(self, actions_port: int) -> Path:
         path = self.workdir / f"{self.name}-endpoints.yml"
-        text = ""
-        if self.with_actions or self.shared_actions_port:
-            text += f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n'
+        text = harness.action_endpoint(actions_port) if actions_port else ""
         if self.sqlite_tracker:  # a new file for each start: every run begins with no conversations
-            db = self.workdir / f"{self.name}-{uuid.uuid4().hex[:6]}-conversations.db"
-            text += "tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n"
-            text += f"  dialect: sqlite\n  db: {db}\n"
+            text += harness.sqlite_store(self.workdir / f"{self.name}-{uuid.uuid4().hex[:6]}-conversations.db")
         path.write_text(text + self.endpoints_extra)
         return path
 
-    def _spawn(self, args: List[str], log: str) -> subprocess.Popen:
-        LOGS.mkdir(parents=True, exist_ok=True)
-        handle = open(LOGS / log, "a")  # closed in stop(): kept open while the process runs
-        self._logs.append(handle)
-        env = {**os.environ, **BASE_ENV, **self.env}
-        return subprocess.Popen(args, cwd=self.project, env=env, stdout=handle, stderr=subprocess.STDOUT)
-
-    def start(self, timeout_s: float = 240.0) -> float:
+    def start(self) -> float:
         """Start the processes together; seconds from then to the first fully answered probe."""
-        self.rasa_port = free_port()
-        self.actions_port = self.shared_actions_port or (free_port() if self.with_actions else 0)
-        endpoints = self._endpoints()
-        start = time.perf_counter()
-        if self.with_actions:
-            self.actions = self._spawn(
-                [RASA, "run", "actions", "--actions", "actions", "--port", str(self.actions_port), "--quiet"],
-                f"{self.name}-actions.log",
-            )
-        args = [RASA, "run", "--model", str(self.model), "--port", str(self.rasa_port), "--interface", "127.0.0.1"]
-        args += ["--endpoints", str(endpoints), "--credentials", str(self.credentials), "--quiet"]
-        self.rasa = self._spawn(args, f"{self.name}-rasa.log")
-        deadline = start + timeout_s
-        while time.perf_counter() < deadline:
-            for process in (self.rasa, self.actions):
-                if process is not None and process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError(f"{self.name}: a server exited (code {process.returncode}); logs in {LOGS}")
-            if self._answers():
-                elapsed = time.perf_counter() - start
-                self._mark_logs()
-                return elapsed
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"{self.name}: no full answer within {timeout_s:.0f} s; logs in {LOGS}")
+        rasa_port = free_port()
+        actions_port = self.shared_actions_port or (free_port() if self.with_actions else 0)
+        self.servers = harness.Servers(
+            self.name,
+            {**os.environ, **BASE_ENV, **self.env},
+            LOGS,
+            model=self.model,
+            endpoints=self._endpoints(actions_port),
+            credentials=self.credentials,
+            cwd=self.project,
+            rasa_port=rasa_port,
+            actions_port=actions_port,
+            with_actions=self.with_actions,
+            rasa_options=["--quiet"],
+            actions_options=["--quiet"],
+            ready=self._answers,
+            timeout=self.timeout_s,
+            every=0.1,
+        )
+        elapsed = self.servers.start_together()
+        self._mark_logs()
+        return elapsed
 
     def _answers(self) -> bool:
         try:
@@ -317,19 +299,8 @@ class Bot:
 
     def stop(self) -> None:
         """Stop only the processes this object started, by their PID."""
-        for process in (self.rasa, self.actions):
-            if process is None or process.poll() is not None:
-                continue
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        self.rasa = self.actions = None
-        for handle in self._logs:
-            handle.close()
-        self._logs.clear()
+        if self.servers is not None:
+            self.servers.stop()
 
 
 def ours(model: Path, workdir: Path, sqlite_tracker: bool = True) -> Bot:

@@ -18,13 +18,11 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.settings import seconds
-
-DEFAULT_SECONDS = 5.0
+from bot.settings import action_timeout_seconds
 
 
 def action_timeout() -> float:
-    return seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_SECONDS)
+    return action_timeout_seconds()
 
 
 def install() -> None:

@@ -12,7 +12,6 @@ when it is set; without it they wait in the conversation (read it with Rasa's tr
 
 import asyncio
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core import jobs
@@ -25,6 +24,7 @@ from sanic.response import HTTPResponse
 
 from bot.checkins import delivery
 from bot.checkins.plan import NAME_PREFIX
+from bot.settings import checkin_callback_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class CheckinsInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls((credentials or {}).get("callback_url") or os.environ.get("CHECKIN_CALLBACK_URL") or None)
+        return cls((credentials or {}).get("callback_url") or checkin_callback_url())
 
     def __init__(self, callback_url: Optional[Text] = None) -> None:
         self.callback_url = callback_url

@@ -21,7 +21,7 @@ from bot.channels.webchat import allowed_origins
 from bot.checkins import delivery as checkin_delivery
 from bot.knowledge import load_catalogue
 from bot.nlu.entities import findings_from_entities
-from bot.settings import clinician_view_enabled
+from bot.settings import clinician_view_enabled, max_message_chars
 
 
 async def explain(agent: Any, text: Text) -> Dict[Text, Any]:
@@ -56,9 +56,9 @@ class ClinicianInput(InputChannel):
             if origin and origin not in allowed_origins():
                 return response.json({"error": "origin not allowed"}, status=403)
             body = request.json if isinstance(request.json, dict) else {}
-            text = body.get("text")
-            if not isinstance(text, str) or len(text) > 2000:
-                return response.json({"error": "text must be a string of at most 2000 characters"}, status=400)
+            text, limit = body.get("text"), max_message_chars()  # the same limit as a chat message
+            if not isinstance(text, str) or len(text) > limit:
+                return response.json({"error": f"text must be a string of at most {limit} characters"}, status=400)
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.json({"error": "no model loaded"}, status=503)

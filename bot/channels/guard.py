@@ -34,7 +34,6 @@ model's domain; if it cannot be read, the same texts from bot/knowledge/channel_
 
 import asyncio
 import logging
-import os
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
@@ -44,20 +43,25 @@ from bot.channels.buckets import TokenBuckets
 from bot.knowledge.channel_texts import load_channel_texts
 from bot.names import Response, Slot
 from bot.nlu.entities import findings_by_turn, findings_from_entities
-from bot.settings import region_numbers
+from bot.settings import (
+    max_message_chars,
+    rate_limit_burst,
+    rate_limit_refill_seconds,
+    region_numbers,
+    turn_timeout_seconds,
+)
 from bot.stores import trouble
 from bot.triage import Assessment, assess, situation_from_turns, triage_payload
 from bot.types import Finding
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
+# The limits (MAX_MESSAGE_CHARS, TURN_TIMEOUT_SECONDS, RATE_LIMIT_*) are read from bot/settings.py
+# when used. TURN_TIMEOUT_SECONDS is a backstop: the action server and the conversation database
+# have shorter limits of their own.
 # A message over the limit is scanned for an emergency in pieces of MAX_MESSAGE_CHARS, at most
 # this many (a bound on the work a huge message can cause).
 MAX_SCANNED_PIECES = 10
-# A turn that takes longer than this is answered by the guard (a backstop: the action server and the
-# conversation database have shorter limits of their own).
-TURN_TIMEOUT_SECONDS = float(os.environ.get("TURN_TIMEOUT_SECONDS", "30"))
 # Used only if the model's domain cannot be read: the server must still say something
 # (bot/knowledge/channel_texts.yml, `fallback_texts`).
 FALLBACK_TEXTS = dict(load_channel_texts().fallback_texts)
@@ -152,19 +156,29 @@ def conversation_id(channel: Optional[Text], sender_id: Text) -> Text:
 
 
 class RateLimit:
-    """At most BURST messages at once per conversation, then one every REFILL_SECONDS (per process).
+    """At most `burst` messages at once per conversation, then one every `refill_seconds` (per
+    process; by default RATE_LIMIT_BURST and RATE_LIMIT_REFILL_SECONDS, read when first used).
 
     A flood from one sender (a script, a stuck key) is answered at once with "slow down" instead of
     queueing behind the conversation's lock, where it timed out other people's turns too.
     """
 
-    BURST = int(os.environ.get("RATE_LIMIT_BURST", "8"))
-    REFILL_SECONDS = float(os.environ.get("RATE_LIMIT_REFILL_SECONDS", "1.5"))
+    def __init__(self, burst: Optional[int] = None, refill_seconds: Optional[float] = None) -> None:
+        self._burst, self._refill_seconds = burst, refill_seconds
+        self._buckets: Optional[TokenBuckets] = None
 
-    def __init__(self) -> None:
-        self._buckets = TokenBuckets(self.BURST, 1.0 / self.REFILL_SECONDS)
+    @property
+    def burst(self) -> int:
+        return self._burst if self._burst is not None else rate_limit_burst()
+
+    @property
+    def refill_seconds(self) -> float:
+        return self._refill_seconds if self._refill_seconds is not None else rate_limit_refill_seconds()
 
     def allow(self, key: Text, now: Optional[float] = None) -> bool:
+        if self._buckets is None:  # the settings are read once, at the first message
+            self._burst, self._refill_seconds = self.burst, self.refill_seconds
+            self._buckets = TokenBuckets(self._burst, 1.0 / self._refill_seconds)
         return self._buckets.take(key, time.monotonic() if now is None else now)
 
 
@@ -187,7 +201,7 @@ async def deliver(
     if not readable(text):
         await output.send_response(message.sender_id, {"text": response_text(agent, Response.UNREADABLE)})
         return
-    if len(text) > MAX_MESSAGE_CHARS:
+    if len(text) > max_message_chars():
         await refuse_too_long(output, message.sender_id, text, agent)
         return
     if not RATE_LIMIT.allow(conversation):
@@ -204,7 +218,7 @@ async def deliver(
     )
     started = time.monotonic()
     try:
-        await asyncio.wait_for(on_new_message(safe), TURN_TIMEOUT_SECONDS)
+        await asyncio.wait_for(on_new_message(safe), turn_timeout_seconds())
     except Exception:  # noqa: BLE001 (any failure, a timeout included, must still be answered)
         logger.exception("handling a message failed or took too long (text not logged)")
         if held.sent:  # part of the answer was ready: send it and say the rest was lost
@@ -246,14 +260,15 @@ async def advice_then(output: OutputChannel, sender_id: Text, text: Text, agent:
 
 async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
     """Too long to process as a turn: any emergency in it is answered first, then the refusal."""
-    pieces = [text[i : i + MAX_MESSAGE_CHARS] for i in range(0, len(text), MAX_MESSAGE_CHARS)]
+    limit = max_message_chars()
+    pieces = [text[i : i + limit] for i in range(0, len(text), limit)]
     for piece in pieces[:MAX_SCANNED_PIECES]:
         assessment = await emergency_in(clean_text(piece), agent)
         if assessment is not None:
             for m in emergency_messages(assessment, agent):
                 await output.send_response(sender_id, m)
             break
-    refusal = response_text(agent, Response.MESSAGE_TOO_LONG, max_chars=MAX_MESSAGE_CHARS)
+    refusal = response_text(agent, Response.MESSAGE_TOO_LONG, max_chars=limit)
     await output.send_response(sender_id, {"text": refusal})
 
 

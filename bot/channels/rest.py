@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings
 from bot.channels.guard import deliver, readable
 
 # The conversation id Rasa stores is "rest:" + sender, in a varchar(255) column on PostgreSQL.
@@ -33,6 +34,9 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        # Built once, when the server starts: a bad number in the environment stops it here
+        # rather than fail every message (bot/settings.py).
+        settings.check()
         webhook = Blueprint("safe_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -22,7 +22,6 @@ patched; everything else is inherited.
 
 import json
 import logging
-import os
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple
 
@@ -37,10 +36,10 @@ from bot.channels.guard import conversation_id, deliver
 from bot.channels.rest import loaded_agent
 from bot.checkins.delivery import checkin_name, register_outlet, waiting_checkin
 from bot.knowledge.channel_texts import load_channel_texts
+from bot.settings import BY_NAME, web_allowed_origins
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 # A session id is a client-made random id (crypto.randomUUID in the widget): a guessable or
 # malformed one could read another person's conversation, so anything else is refused.
 SESSION_ID = re.compile(r"^[A-Za-z0-9-]{16,64}$")
@@ -52,7 +51,7 @@ RELOAD_PAGE = load_channel_texts().reload_page
 
 def allowed_origins(value: Optional[Text] = None) -> List[Text]:
     """Origins from WEB_ALLOWED_ORIGINS (comma-separated); "*" allows any (not recommended)."""
-    raw = value if value is not None else os.environ.get("WEB_ALLOWED_ORIGINS", DEFAULT_ORIGINS)
+    raw = value if value is not None else web_allowed_origins()
     return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
 
 
@@ -97,7 +96,7 @@ class WebChatInput(SocketIOInput):
         channel.origins = allowed_origins(credentials.get("allowed_origins"))
         return channel
 
-    origins: List[Text] = allowed_origins(DEFAULT_ORIGINS)
+    origins: List[Text] = allowed_origins(BY_NAME["WEB_ALLOWED_ORIGINS"].default)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None

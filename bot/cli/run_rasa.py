@@ -8,16 +8,17 @@ RASA_AUTH_TOKEN_FILE) turns the API on with that token inside this process: the 
 `ps` shows carries no secret. Without either, the HTTP API stays off.
 """
 
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from bot import settings
+
 
 def api_token() -> Optional[str]:
     """The token from RASA_AUTH_TOKEN, or the first line of the file RASA_AUTH_TOKEN_FILE names."""
-    token = os.environ.get("RASA_AUTH_TOKEN", "").strip()
-    path = os.environ.get("RASA_AUTH_TOKEN_FILE", "").strip()
+    token = settings.text("RASA_AUTH_TOKEN").strip()
+    path = settings.text("RASA_AUTH_TOKEN_FILE").strip()
     if not token and path:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
         token = lines[0].strip() if lines else ""

@@ -4,17 +4,21 @@
 
 A small standard-library server is enough for static files; in production put the `web/public`
 files and the two vendor files behind any web server (see README, "Web widget").
+
+The pages are filled in when served: the Rasa address, the emergency number and the message
+length limit (MAX_MESSAGE_CHARS, the guard's), which the widget reads from its script tag's
+`data-*` attributes.
 """
 
 import argparse
 import mimetypes
-import os
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Optional
 
-from bot.settings import clinician_view_enabled, region_numbers
+from bot import settings
+from bot.settings import clinician_view_enabled, max_message_chars, region_numbers
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 VENDOR: Dict[str, Path] = {
@@ -23,6 +27,14 @@ VENDOR: Dict[str, Path] = {
 }
 PUBLIC = {"/widget.js", "/widget.css", "/page.css"}
 PAGES = {"/": "index.html", "/index.html": "index.html", "/clinician": "clinician.html"}
+
+
+def fill(page: str, rasa_url: str, emergency_number: str) -> str:
+    """A page with its placeholders filled in (MAX_MESSAGE_CHARS read now, as the guard reads it)."""
+    values = {"RASA_URL": rasa_url, "EMERGENCY_NUMBER": emergency_number, "MAX_MESSAGE_CHARS": str(max_message_chars())}
+    for name, value in values.items():
+        page = page.replace("{{" + name + "}}", value)
+    return page
 
 
 def make_handler(rasa_url: str, emergency_number: str) -> type:
@@ -37,7 +49,7 @@ def make_handler(rasa_url: str, emergency_number: str) -> type:
                 page_file = None  # never shown to patients unless switched on
             if page_file:
                 page = (WEB / "public" / page_file).read_text(encoding="utf-8")
-                body = page.replace("{{RASA_URL}}", rasa_url).replace("{{EMERGENCY_NUMBER}}", emergency_number).encode()
+                body = fill(page, rasa_url, emergency_number).encode()
                 content_type = "text/html; charset=utf-8"
             elif path in PUBLIC or path in VENDOR:
                 file = VENDOR.get(path, WEB / "public" / path.lstrip("/"))
@@ -63,10 +75,11 @@ def make_handler(rasa_url: str, emergency_number: str) -> type:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
-    parser.add_argument("--rasa-url", default=os.environ.get("RASA_PUBLIC_URL", "http://127.0.0.1:5005"))
+    parser.add_argument("--host", default=settings.text("WEB_HOST"))
+    parser.add_argument("--port", type=int, default=settings.whole("WEB_PORT"))
+    parser.add_argument("--rasa-url", default=settings.text("RASA_PUBLIC_URL"))
     args = parser.parse_args()
+    settings.check()
     missing = [str(p) for p in VENDOR.values() if not p.exists()]
     if missing:
         raise SystemExit(f"missing {missing}: run `make web` (npm ci in web/)")

@@ -41,7 +41,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.settings import seconds
+from bot.settings import store_timeout_seconds
 from bot.stores import trouble
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def _run(coroutine: Awaitable[T]) -> T:
 
 def store_timeout() -> float:
     """Seconds a read or write of a conversation may take (STORE_TIMEOUT_SECONDS, default 5)."""
-    return seconds("STORE_TIMEOUT_SECONDS", 5.0)
+    return store_timeout_seconds()
 
 
 class TrackerStoreUnavailableError(RuntimeError):

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 
-from bot.settings import seconds
+from bot.settings import lock_lifetime_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ MUTEX_SECONDS = 5
 
 def lock_lifetime() -> float:
     """Seconds a ticket lives without renewal (LOCK_LIFETIME_SECONDS, default 5)."""
-    return seconds("LOCK_LIFETIME_SECONDS", 5.0, at_least=1.0)
+    return lock_lifetime_seconds()
 
 
 class UrlRedisLockStore(RedisLockStore):

@@ -3,7 +3,7 @@
 import yaml
 
 from bench.load import Summary
-from bench.scale import TARGET_RATIO, CpuUse, Phase, ScaleFigures, database_url, stores_yaml
+from bench.scale import TARGET_RATIO, CpuUse, Phase, ScaleFigures, stores_yaml
 
 
 def summary(throughput: float, errors: int = 0) -> Summary:
@@ -37,12 +37,6 @@ def test_stores_are_the_scale_out_endpoints_with_this_runs_database_and_prefix()
         "url": "redis://h:6379/3",
         "key_prefix": "benchab12",
     }
-
-
-def test_the_scratch_database_replaces_only_the_database_name() -> None:
-    assert database_url("postgresql://postgres@127.0.0.1:5432/postgres", "bench_1") == (
-        "postgresql://postgres@127.0.0.1:5432/bench_1"
-    )
 
 
 def test_two_processes_at_the_target_ratio_without_errors_meet_it() -> None:

@@ -37,4 +37,4 @@ def test_config_yml_installs_it_when_the_model_loads(monkeypatch):
     monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", 300)
     monkeypatch.delenv("ACTION_TIMEOUT_SECONDS", raising=False)
     action_timeout.ActionTimeout.create({}, None, None, None)  # type: ignore[arg-type]
-    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == action_timeout.DEFAULT_SECONDS
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 5.0  # the default of ACTION_TIMEOUT_SECONDS (bot/settings.py)

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
+
+from bot import harness
 
 MODEL = Path("models/baclofen.tar.gz")
 # Debian's Chromium, driven by Playwright (never `playwright install`, which downloads a browser).
@@ -28,35 +29,14 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = Path("build/screenshots")
 LOGS = Path("build/test-logs")
-RASA = str(Path(sys.executable).parent / "rasa")
-
-
-_HANDED_OUT: set = set()
+RASA = harness.RASA
+free_port = harness.free_port  # never a port handed out before in this test run
+sqlite_store = harness.sqlite_store
 _SESSION_ENDPOINTS: List[Path] = []
 
 
-def free_port() -> int:
-    """A port nothing listens on, never one this test run has handed out before (two servers made
-    one after the other must not get the same port before either has bound it)."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in _HANDED_OUT:
-            _HANDED_OUT.add(port)
-            return port
-
-
 def wait_until(check, what: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} did not become ready in {timeout:.0f} s (logs in {LOGS})")
+    harness.wait_until(check, what, timeout, every=0.5, logs=LOGS)
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +45,9 @@ def web_port() -> int:
     return free_port()
 
 
-class BotServers:
-    """The action server and the Rasa server as child processes; each can be stopped and restarted."""
+class BotServers(harness.Servers):
+    """The action server and the Rasa server as child processes (bot/harness.py), in the tests'
+    environment; each can be stopped and started again on the same ports."""
 
     def __init__(
         self,
@@ -83,79 +64,38 @@ class BotServers:
         if not MODEL.exists():
             pytest.fail(f"{MODEL} is missing: run `make train` (make test does it)")
         LOGS.mkdir(parents=True, exist_ok=True)
-        self.name = name
-        self.rasa_port, self.actions_port = free_port(), actions_port or free_port()
-        if endpoints_file is not None:
-            self.endpoints = endpoints_file
-        else:
-            self.endpoints = workdir / "endpoints.yml"
-            self.endpoints.write_text(
-                f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_extra
-            )
-        self.env = {
+        rasa_port, actions_port = free_port(), actions_port or free_port()
+        if endpoints_file is None:
+            endpoints_file = workdir / "endpoints.yml"
+            endpoints_file.write_text(harness.action_endpoint(actions_port) + endpoints_extra)
+        origins = f"http://127.0.0.1:{web_port or free_port()}"
+        env = {
             **os.environ,
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONPATH": os.getcwd(),
             "BOT_REGION": "us",
-            "WEB_ALLOWED_ORIGINS": f"http://127.0.0.1:{web_port or free_port()}",
+            "WEB_ALLOWED_ORIGINS": origins,
             # no SANIC_HOST: the action server must listen on the loopback by default (actions/__init__.py)
             # Rasa may open a connection to the action server and write to it later under load
             "SANIC_KEEP_ALIVE_TIMEOUT": "60",
             "CLINICIAN_VIEW": "true",  # the tests open the clinician view too
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
             **(env_extra or {}),
         }
-        self.env.pop("EMERGENCY_NUMBER", None)
-        self.env.pop("SANIC_HOST", None)
-        self.url = f"http://127.0.0.1:{self.rasa_port}"
-        self.actions: Optional[subprocess.Popen] = None
-        self.rasa: Optional[subprocess.Popen] = None
-
-    def _spawn(self, args: List[str], log: str) -> subprocess.Popen:
-        return subprocess.Popen(args, env=self.env, stdout=open(LOGS / log, "a"), stderr=subprocess.STDOUT)
-
-    def start_actions(self) -> None:
-        self.actions = self._spawn(
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
-            f"{self.name}-actions.log",
+        env.pop("EMERGENCY_NUMBER", None)
+        env.pop("SANIC_HOST", None)
+        super().__init__(
+            name,
+            env,
+            LOGS,
+            model=MODEL,
+            endpoints=endpoints_file,
+            rasa_port=rasa_port,
+            actions_port=actions_port,
+            rasa_options=["--cors", env["WEB_ALLOWED_ORIGINS"]],
+            timeout=120.0,
+            every=0.5,
         )
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok, "action server")
-
-    def start_rasa(self) -> None:
-        args = [RASA, "run", "--model", str(MODEL), "--port", str(self.rasa_port), "--endpoints", str(self.endpoints)]
-        args += [
-            "--credentials",
-            "credentials.yml",
-            "--interface",
-            "127.0.0.1",
-            "--cors",
-            self.env["WEB_ALLOWED_ORIGINS"],
-        ]
-        self.rasa = self._spawn(args, f"{self.name}-rasa.log")
-        wait_until(lambda: self.say("probe", "hello"), "Rasa server")
-
-    def say(self, sender: str, text: str) -> list:
-        reply = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30)
-        reply.raise_for_status()
-        return reply.json()
-
-    @staticmethod
-    def _stop(process: Optional[subprocess.Popen]) -> None:
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-    def stop_actions(self) -> None:
-        self._stop(self.actions)
-        self.actions = None
-
-    def stop(self) -> None:
-        self._stop(self.rasa)
-        self.stop_actions()
 
 
 SCALE_ENDPOINTS = Path(__file__).resolve().parents[2] / "deploy" / "endpoints.scale.yml"
@@ -165,7 +105,7 @@ SCALE_REDIS_URL = "redis://127.0.0.1:6379/2"
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A new, empty PostgreSQL database on this machine's server for one test module, dropped after."""
-    from bench.scale import scratch_database
+    from bot.stores.scratch import scratch_database
 
     with scratch_database() as url:
         yield url
@@ -196,11 +136,6 @@ def two_rasa_processes(
         if second is not None:
             second.stop()
         first.stop()
-
-
-def sqlite_store(path: Path) -> str:
-    """The endpoints.yml lines for our SQL tracker store in a SQLite file."""
-    return f"tracker_store:\n  type: bot.stores.checked_sql.CheckedSQLTrackerStore\n  dialect: sqlite\n  db: {path}\n"
 
 
 def export_transcript(endpoints: Path, conversation: str, out: Path, env_extra: Optional[Dict[str, str]] = None) -> str:

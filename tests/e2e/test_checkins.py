@@ -104,7 +104,7 @@ def test_a_checkin_survives_a_restart_of_the_rasa_server(bot):
     sender = f"c-{uuid.uuid4().hex[:8]}"
     assessed(servers, sender)
     servers.say(sender, "check on me in 2 hours")  # 4 s
-    servers._stop(servers.rasa)  # the scheduler's memory is gone with the process
+    servers.stop_rasa()  # the scheduler's memory is gone with the process
     time.sleep(5)  # it fell due while the server was down
     assert sink.texts(sender) == []
     servers.start_rasa()
@@ -161,7 +161,7 @@ def test_two_processes_fire_a_checkin_once(tmp_path_factory, database, tmp_path)
             sender = f"c-{uuid.uuid4().hex[:8]}"
             assessed(first, sender)
             first.say(sender, "check on me in 2 hours")  # 40 s, on the first process's scheduler
-            second._stop(second.rasa)
+            second.stop_rasa()
             second.start_rasa()  # restores the same check-in on the second process's scheduler
             sink.wait_for(lambda: any(GREETING in t for t in sink.texts(sender)), timeout=90)
             time.sleep(5)  # both schedulers have fired by now

@@ -17,11 +17,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from bot.stores.scratch import ADMIN_URL, database_name
 from tests.e2e.conftest import two_rasa_processes
 
 pytestmark = pytest.mark.e2e
-
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def texts(replies):
@@ -43,7 +42,7 @@ def admin_sql(statement: str, **params) -> None:
 
 
 def terminate_connections(database: str) -> None:
-    admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n", n=database.rsplit("/", 1)[1])
+    admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n", n=database_name(database))
 
 
 def test_terminated_database_connections_lose_no_turn(bot, database):
@@ -56,7 +55,7 @@ def test_terminated_database_connections_lose_no_turn(bot, database):
 
 def test_an_unreachable_database_mid_conversation_is_answered_then_the_conversation_goes_on(bot, database):
     first, _ = bot
-    name = database.rsplit("/", 1)[1]
+    name = database_name(database)
     person = "faults-unreachable"
     assert "tablets" in texts(first.say(person, "i ran out of baclofen and my legs are stiff"))[-1].lower()
     admin_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')

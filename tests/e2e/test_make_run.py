@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from bench.scale import scratch_database
+from bot.stores.scratch import scratch_database
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e

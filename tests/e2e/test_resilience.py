@@ -76,7 +76,7 @@ def test_a_conversation_survives_a_restart_of_the_rasa_server(tmp_path):
         servers.say(person, "i ran out of baclofen on friday and i'm shaking")
         assert "anything else" in texts(servers.say(person, "tablets"))[-1].lower()
 
-        servers._stop(servers.rasa)
+        servers.stop_rasa()
         servers.start_rasa()
 
         # the form goes on where it was, and the earlier symptoms and answers are still there

@@ -14,12 +14,11 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from bench.scale import scratch_database
+from bot.stores.scratch import ADMIN_URL, database_name, scratch_database
 from tests.e2e.conftest import BotServers, two_rasa_processes
 
 pytestmark = pytest.mark.e2e
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/2"
 TURNS = [
     "i ran out of baclofen on friday and my legs are really stiff",
@@ -102,7 +101,7 @@ def test_losing_the_database_mid_run_is_logged_and_the_person_is_told(tmp_path):
             assert servers.say("midrun-1", "hello")
             admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+                connection.execute(sa.text(f'DROP DATABASE "{database_name(url)}" WITH (FORCE)'))
             admin.dispose()
             replies = servers.say("midrun-1", "i'm seeing bugs on the walls")
             assert replies[0]["text"].startswith("EMERGENCY: call 911")

@@ -14,8 +14,9 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import pytest
 import requests
 
+from bot import harness
 from bot.channels.telegram import ALLOWED_UPDATES, NOT_TEXT_REPLY, SECRET_HEADER
-from tests.e2e.conftest import LOGS, MODEL, RASA, export_transcript, free_port, sqlite_store, wait_until
+from tests.e2e.conftest import LOGS, MODEL, export_transcript, free_port, sqlite_store
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -66,8 +67,8 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
     LOGS.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     folder = tmp_path_factory.mktemp("telegram")
-    action = f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-    (folder / "endpoints.yml").write_text(action + sqlite_store(folder / "conversations.db"))
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(harness.action_endpoint(actions_port) + sqlite_store(folder / "conversations.db"))
     with FakeTelegram() as fake:
         # The base URL comes from credentials.yml and must win over the (unreachable) environment value.
         (folder / "credentials.yml").write_text(
@@ -88,50 +89,22 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
             "CHECKIN_SECONDS_PER_HOUR": "2",  # a check-in "in 1 hour" comes after 2 s
         }
         env.pop("EMERGENCY_NUMBER", None)
-        processes = [
-            subprocess.Popen(
-                [RASA, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-                env=env,
-                stdout=open(LOGS / "telegram-actions.log", "w"),
-                stderr=subprocess.STDOUT,
-            ),
-            subprocess.Popen(
-                [
-                    RASA,
-                    "run",
-                    "--model",
-                    str(MODEL),
-                    "--port",
-                    str(rasa_port),
-                    "--endpoints",
-                    str(folder / "endpoints.yml"),
-                    "--credentials",
-                    str(folder / "credentials.yml"),
-                    "--interface",
-                    "127.0.0.1",
-                ],
-                env=env,
-                stdout=open(LOGS / "telegram-rasa.log", "w"),
-                stderr=subprocess.STDOUT,
-            ),
-        ]
+        servers = harness.Servers(
+            "telegram",
+            env,
+            LOGS,
+            model=MODEL,
+            endpoints=endpoints,
+            credentials=folder / "credentials.yml",
+            rasa_port=rasa_port,
+            actions_port=actions_port,
+        )
         try:
-            wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=2).ok, "action server")
-            wait_until(
-                lambda: requests.post(
-                    f"{url}/webhooks/rest/webhook", json={"sender": "probe", "message": "hello"}, timeout=10
-                ).json(),
-                "Rasa server",
-            )
-            yield TelegramBot(url, fake, folder / "endpoints.yml")
+            servers.start_actions()
+            servers.start_rasa()
+            yield TelegramBot(url, fake, endpoints)
         finally:
-            for p in processes:
-                p.terminate()
-            for p in processes:
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            servers.stop()
 
 
 def say(telegram: TelegramBot) -> Callable[[int, str], List[str]]:

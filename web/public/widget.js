@@ -18,6 +18,10 @@
   var base = new URL(script.src).origin;
   var rasaUrl = script.dataset.rasaUrl || base.replace(/:\d+$/, "") + ":5005";
   var fallbackNumber = script.dataset.emergencyNumber || "911";
+  // The server's MAX_MESSAGE_CHARS (bot/settings.py), written into the page by bot/cli/serve_web.py.
+  // Without it (an embed that does not say) the page sets no limit: the server refuses a longer
+  // message with a message of its own.
+  var maxChars = parseInt(script.dataset.maxChars || "", 10);
   // The clinician view (off by default): what the bot understood beside the chat.
   var clinician = script.dataset.clinician === "true";
   var KEY = "baclofen-bot";
@@ -132,7 +136,9 @@
     chat.chatStyle = { width: "100%", height: "min(70vh, 640px)", borderRadius: "8px" };
     chat.browserStorage = { key: KEY + "-messages", maxMessages: 200 };
     chat.introMessage = { text: "Describe in your own words how you (or the person you care for) feel, or ask a question about baclofen." };
-    chat.textInput = { placeholder: { text: "Type how you feel…" }, characterLimit: 2000 };
+    var textInput = { placeholder: { text: "Type how you feel…" } };
+    if (maxChars > 0) textInput.characterLimit = maxChars;
+    chat.textInput = textInput;
     chat.requestBodyLimits = { maxMessages: 1 };
     var respond = null;  // deep-chat's onResponse, once connected
     var latestSummary = null;  // the latest summary for the doctor (custom.summary), for printing

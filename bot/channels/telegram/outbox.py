@@ -13,8 +13,9 @@ person blocked the bot, the chat does not exist), which is logged as an error.
   by one sender at a time (an atomic claim with a short lease), so two processes never reorder a chat.
 - `retry_after` of a 429 is honoured in full for that chat; 5xx and network errors are retried with
   growing waits (at most MAX_BACKOFF_S); nothing is given up while Telegram may still take it.
-- Pacing within Telegram's documented limits: about 30 messages a second across chats (GLOBAL_RATE)
-  and short bursts within one chat, then about one a second (CHAT_BURST, CHAT_RATE).
+- Pacing within Telegram's documented limits: about 30 messages a second across chats
+  (TELEGRAM_GLOBAL_RATE) and short bursts within one chat, then about one a second
+  (TELEGRAM_CHAT_BURST, TELEGRAM_CHAT_RATE; bot/settings.py).
 - A background task (started with the server) sends whatever is due every second; the webhook
   sends a turn's replies at once, so the usual path is as fast as before.
 
@@ -34,6 +35,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tex
 
 import sqlalchemy as sa
 
+from bot import settings
 from bot.channels.buckets import TokenBuckets
 from bot.channels.telegram.api import TelegramApiError
 from bot.paths import PROJECT_ROOT
@@ -43,9 +45,6 @@ logger = logging.getLogger(__name__)
 URGENT, NORMAL = 0, 1
 LEASE_S = 30.0  # a claimed message is sent, retried or released within this; a dead sender's claim expires
 MAX_BACKOFF_S = 60.0
-GLOBAL_RATE = float(os.environ.get("TELEGRAM_GLOBAL_RATE", "25"))  # messages a second, all chats
-CHAT_BURST = int(os.environ.get("TELEGRAM_CHAT_BURST", "5"))
-CHAT_RATE = float(os.environ.get("TELEGRAM_CHAT_RATE", "1"))  # messages a second in one chat, after a burst
 
 METADATA = sa.MetaData()
 OUTBOX = sa.Table(
@@ -64,11 +63,7 @@ OUTBOX = sa.Table(
 
 def default_url() -> Text:
     """TELEGRAM_OUTBOX_URL, else DB_URL (several processes share it), else a SQLite file in state/."""
-    return (
-        os.environ.get("TELEGRAM_OUTBOX_URL")
-        or os.environ.get("DB_URL")
-        or f"sqlite:///{PROJECT_ROOT / 'state' / 'telegram_outbox.db'}"
-    )
+    return settings.telegram_outbox_url() or f"sqlite:///{PROJECT_ROOT / 'state' / 'telegram_outbox.db'}"
 
 
 @dataclass(frozen=True)
@@ -160,9 +155,15 @@ class Outbox:
 
 
 class Pacer:
-    """GLOBAL_RATE across chats, and per chat a burst of CHAT_BURST then CHAT_RATE (token buckets)."""
+    """`global_rate` messages a second across chats, and per chat a burst of `chat_burst` then
+    `chat_rate` a second (token buckets); by default TELEGRAM_GLOBAL_RATE, _CHAT_BURST, _CHAT_RATE."""
 
-    def __init__(self, global_rate: float = GLOBAL_RATE, chat_burst: int = CHAT_BURST, chat_rate: float = CHAT_RATE):
+    def __init__(
+        self, global_rate: Optional[float] = None, chat_burst: Optional[int] = None, chat_rate: Optional[float] = None
+    ):
+        global_rate = settings.telegram_global_rate() if global_rate is None else global_rate
+        chat_burst = settings.telegram_chat_burst() if chat_burst is None else chat_burst
+        chat_rate = settings.telegram_chat_rate() if chat_rate is None else chat_rate
         self._all = TokenBuckets(global_rate, global_rate)
         self._chats = TokenBuckets(chat_burst, chat_rate)
 

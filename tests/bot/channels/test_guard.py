@@ -4,6 +4,7 @@ import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.channels import guard
+from bot.settings import max_message_chars
 
 
 class Domain:
@@ -72,9 +73,16 @@ async def test_too_long_is_refused_with_a_message_and_not_processed():
     async def record(message):
         seen.append(message)
 
-    messages = await run("x" * (guard.MAX_MESSAGE_CHARS + 1), record)
+    messages = await run("x" * (max_message_chars() + 1), record)
     assert seen == []
-    assert messages[0]["text"] == f"Too long (max {guard.MAX_MESSAGE_CHARS})."
+    assert messages[0]["text"] == f"Too long (max {max_message_chars()})."
+    assert max_message_chars() == 2000
+
+
+async def test_the_length_limit_is_read_when_a_message_comes_not_at_import(monkeypatch):
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "10")
+    assert (await run("x" * 11, answering))[0]["text"] == "Too long (max 10)."
+    assert (await run("x" * 10, answering))[0]["text"] == "echo " + "x" * 10
 
 
 def entity(symptom, role="present", extractor="SymptomExtractor"):
@@ -136,17 +144,17 @@ async def test_an_emergency_in_a_too_long_message_is_answered_before_the_refusal
     async def record(message):
         seen.append(message)
 
-    text = "I stopped my baclofen and I'm seeing bugs on the walls. " + "x" * guard.MAX_MESSAGE_CHARS
+    text = "I stopped my baclofen and I'm seeing bugs on the walls. " + "x" * max_message_chars()
     messages = await run(text, record)
     assert seen == []  # never handled as a turn
     assert messages[0]["text"] == "EMERGENCY: call 911 now."
     assert messages[1]["custom"]["triage"]["level"] == "emergency"
-    assert messages[-1]["text"] == f"Too long (max {guard.MAX_MESSAGE_CHARS})."
+    assert messages[-1]["text"] == f"Too long (max {max_message_chars()})."
 
 
 async def test_a_too_long_message_is_scanned_in_a_bounded_number_of_pieces():
     agent = ParsingAgent([])
-    await run("y" * guard.MAX_MESSAGE_CHARS * (guard.MAX_SCANNED_PIECES + 5), answering, agent)
+    await run("y" * max_message_chars() * (guard.MAX_SCANNED_PIECES + 5), answering, agent)
     assert len(agent.parsed) == guard.MAX_SCANNED_PIECES
 
 
@@ -190,7 +198,7 @@ async def test_another_conversations_database_trouble_does_not_touch_this_one():
 async def test_a_turn_that_hangs_is_answered_by_the_guard(monkeypatch):
     import asyncio
 
-    monkeypatch.setattr(guard, "TURN_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setenv("TURN_TIMEOUT_SECONDS", "0.2")
 
     async def hangs(message):
         await asyncio.sleep(10)
@@ -216,10 +224,19 @@ async def test_rasa_keeps_each_channels_conversation_apart_and_replies_go_to_the
 
 def test_the_rate_limit_allows_a_burst_then_one_message_per_refill():
     limit = guard.RateLimit()
-    assert all(limit.allow("a", now=0.0) for _ in range(limit.BURST))
+    assert (limit.burst, limit.refill_seconds) == (8, 1.5)
+    assert all(limit.allow("a", now=0.0) for _ in range(limit.burst))
     assert not limit.allow("a", now=0.0)
     assert limit.allow("b", now=0.0), "another conversation is not affected"
-    assert limit.allow("a", now=limit.REFILL_SECONDS)
+    assert limit.allow("a", now=limit.refill_seconds)
+
+
+def test_the_rate_limit_is_read_at_the_first_message(monkeypatch):
+    limit = guard.RateLimit()
+    monkeypatch.setenv("RATE_LIMIT_BURST", "2")
+    assert [limit.allow("a", now=0.0) for _ in range(3)] == [True, True, False]
+    monkeypatch.setenv("RATE_LIMIT_BURST", "5")
+    assert limit.burst == 2, "then kept: the buckets are made once"
 
 
 async def test_a_flood_from_one_sender_gets_slow_down_and_an_emergency_still_gets_the_advice(monkeypatch):
@@ -230,10 +247,10 @@ async def test_a_flood_from_one_sender_gets_slow_down_and_an_emergency_still_get
         handled.append(message.text)
         await message.output_channel.send_response(message.sender_id, {"text": "ok"})
 
-    for _ in range(guard.RateLimit.BURST):
+    for _ in range(guard.RATE_LIMIT.burst):
         await run("hello", record)
     slowed = await run("hello", record)
-    assert "faster than I can read" in slowed[-1]["text"] and len(handled) == guard.RateLimit.BURST
+    assert "faster than I can read" in slowed[-1]["text"] and len(handled) == guard.RATE_LIMIT.burst
     red_flag = await run("I'm seeing bugs on the walls", record)
     assert red_flag[0]["text"] == "EMERGENCY: call 911 now." and "faster" in red_flag[-1]["text"]
 

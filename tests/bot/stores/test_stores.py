@@ -170,7 +170,7 @@ async def test_a_terminated_connection_is_replaced_and_the_conversation_kept():
     """What a PostgreSQL restart or fail-over does to the pool: the next read still finds the turn."""
     import sqlalchemy as sa
 
-    from bench.scale import scratch_database
+    from bot.stores.scratch import scratch_database
 
     with scratch_database() as url:
         store = CheckedSQLTrackerStore(Domain.empty(), host=url)
@@ -194,8 +194,8 @@ async def test_a_terminated_connection_is_replaced_and_the_conversation_kept():
 async def test_an_unreachable_database_mid_run_is_recorded_for_the_guard():
     import sqlalchemy as sa
 
-    from bench.scale import scratch_database
     from bot.stores import trouble
+    from bot.stores.scratch import scratch_database
 
     with scratch_database() as url:
         store = CheckedSQLTrackerStore(Domain.empty(), host=url)
