@@ -121,6 +121,15 @@ class ScenarioResult:
         return self.turns[earlier - 1].level if earlier else self.given
 
     @property
+    def higher_before(self) -> bool:
+        """A turn before the judged one already gave a level above the accepted ones (the emergency
+        advice where `urgent` was expected): an over-triage, though the judged turn gave none."""
+        in_turn = self.scenario.in_turn
+        if not in_turn:
+            return False
+        return any(triage_verdict(t.level, self.scenario.levels) == "over" for t in self.turns[: in_turn - 1])
+
+    @property
     def level_under(self) -> bool:
         return triage_verdict(self.given, self.scenario.levels) == "under"
 
@@ -139,8 +148,10 @@ class ScenarioResult:
             return "under"
         if self.earlier_turn:
             return "earlier"
-        if self.level_under:
+        if self.level_under and not self.higher_before:
             return "under"
+        if self.higher_before:
+            return "over"
         if self.level_over or any(t.over for t in self.turns):
             return "over"
         return "failed"

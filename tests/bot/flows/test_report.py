@@ -168,6 +168,12 @@ def test_an_emergency_that_came_earlier_than_expected_is_never_under_triage():
     assert late.category == "under"
 
 
+def test_an_emergency_before_an_expected_urgent_level_is_over_triage_not_under():
+    s = scenario("Urgent expected in turn 2", ["urgent"], ["anxious since i stopped", "sweating"], in_turn=2)
+    result = played(s, replies("emergency"), replies(None))
+    assert result.category == "over"
+
+
 def test_never_says_does_not_look_into_the_standard_disclaimer():
     from bot.flows.runner import standard_texts
 
