@@ -9,15 +9,10 @@ advice when due). Installed by the `ActionTimeout` graph component of config.yml
 model, so in the Rasa server process only (never in the action server).
 """
 
-from typing import Any, Dict, List, Text
-
 from rasa.core.actions import action as rasa_action
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.patch_component import PatchComponent
 from bot.settings import action_timeout_seconds
 
 
@@ -31,22 +26,8 @@ def install() -> None:
     rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()
 
 
-# A pass-through step of the NLU pipeline, registered like bot.rasa_speedups.RasaSpeedups (see there):
-# created when the model loads, left out of training.
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ActionTimeout(GraphComponent):
-    """Installs the time limit when Rasa loads the model; messages pass through unchanged."""
+class ActionTimeout(PatchComponent):
+    """Installs the time limit when Rasa loads the model (see bot/nlu/patch_component.py)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ActionTimeout":
-        install()
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        return messages
+    patch = staticmethod(install)

@@ -24,19 +24,17 @@ loading this model changes how Rasa calls the action server.
 import asyncio
 import atexit
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 import aiohttp
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+from bot.nlu.patch_component import PatchComponent
 
 # Private in Rasa (leading underscore), but it is the one place RemoteAction.run checks a reply, and
 # no public hook replaces the check: replaced in install(), kept here for uninstall().
@@ -125,23 +123,9 @@ def installed() -> bool:
     return RemoteAction._validate_action_result is _validate_action_result and EndpointConfig.session is _session
 
 
-# Registered as a non-trainable intent classifier only for its place in Rasa's default recipe: such
-# a component is left out of the training graph and put in the prediction graph as one step of the
-# NLU pipeline, created (eagerly) when the model loads. It classifies nothing: messages pass through.
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RasaSpeedups(GraphComponent):
-    """Installs this module's fixes when Rasa loads the model (see the module docstring)."""
+class RasaSpeedups(PatchComponent):
+    """Installs this module's fixes when Rasa loads the model (see the module docstring and
+    bot/nlu/patch_component.py)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "RasaSpeedups":
-        install()
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        return messages
+    patch = staticmethod(install)
