@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Dict, List
 
-from bot.flows.runner import Run, ScenarioResult
+from bot.flows.results import Run, ScenarioResult
 
 FAILURE_TYPES = {
     "under": "under-triage",

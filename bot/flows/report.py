@@ -13,7 +13,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from jinja2 import Environment, FileSystemLoader
 
-from bot.flows.runner import Run, ScenarioResult, describe_finding
+from bot.flows.judging import describe_finding
+from bot.flows.results import Run, ScenarioResult
 from bot.flows.scenario import Coverage, coverage
 from bot.knowledge import Catalogue, load_catalogue
 from bot.triage import REPORTED_LEVELS, triage_verdict

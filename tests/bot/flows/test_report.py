@@ -5,9 +5,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from bot.flows.judging import judge
 from bot.flows.junit import to_xml
 from bot.flows.report import confusion_matrix, ordered, render_html, summary_lines
-from bot.flows.runner import Run, TurnResult, judge
+from bot.flows.results import Run, TurnResult
 from bot.flows.scenario import Scenario, Turn, parse_understood
 from bot.knowledge import load_catalogue
 
@@ -175,7 +176,7 @@ def test_an_emergency_before_an_expected_urgent_level_is_over_triage_not_under()
 
 
 def test_never_says_does_not_look_into_the_standard_disclaimer():
-    from bot.flows.runner import standard_texts
+    from bot.flows.judging import standard_texts
 
     disclaimer = (
         "This is a self-assessment, not a diagnosis. Never stop, restart or change a baclofen dose on "
