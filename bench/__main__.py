@@ -18,7 +18,7 @@ at the start, the real duration printed at the end):
 Arithmetic: 5 rates x 5 repeats x 2 bots x (14 s + ~1 s between phases) = 12.5 min of open loop;
 training ~3.5 min, cold starts 5 x (15 + 35 s + stops) ~4.5 min, scale-out ~2.5 min, the rest ~1 min.
 
-Quick mode (CI, about two minutes, most of it starting the servers): no training (our
+Quick mode (CI, about 3 minutes, most of it starting the servers): no training (our
 `models/baclofen.tar.gz`, the stock model cached by a full run, or no stock figures), one cold
 start each, 20 turns one at a time, one open-loop phase at 10 msg/s (2 s warm-up + 6 s window),
 one short scale-out phase each, one NLU round.
@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bench import conversations, open_loop, scale, servers
-from bench.load import Conversation, run_load
+from bench.load import Conversation, run_load, webhook
 from bench.report import (
     cpu_steal_ticks,
     git_commit,
@@ -136,7 +136,7 @@ def cold_starts(bots: Sequence[Measured], runs: int) -> None:
 def measure(bots: Sequence[Measured], settings: Settings, doc: Dict[str, Any]) -> None:
     """Warm-up and memory, one at a time, then the open-loop phases, memory again: on running bots."""
     for bot, entry, scripts in bots:
-        warm = asyncio.run(run_load(bot.url, scripts, 1, settings.warmup_turns, None))
+        warm = asyncio.run(run_load(webhook(bot.url), scripts, 1, settings.warmup_turns, None))
         say(f"{bot.name} warmup turns={warm.n} errors={warm.error_count} unexpected={warm.unexpected}")
         entry["rss_mb"]["after_warmup"] = bot.rss_mb()
         say(f"{bot.name} rss_mb_after_warmup {bot.rss_mb()}")
@@ -144,7 +144,7 @@ def measure(bots: Sequence[Measured], settings: Settings, doc: Dict[str, Any]) -
     for repeat in range(settings.sequential_repeats):
         for bot, entry, scripts in alternate(bots, repeat):
             progress(f"{bot.name}: one at a time, repeat {repeat + 1}")
-            summary = asyncio.run(run_load(bot.url, scripts, 1, settings.sequential_turns, None))
+            summary = asyncio.run(run_load(webhook(bot.url), scripts, 1, settings.sequential_turns, None))
             entry["sequential"].append(open_loop.summary_dict(summary))
             say(summary_line(bot.name, f"one_at_a_time repeat={repeat + 1}", entry["sequential"][-1]))
     phases = doc["open_loop"]["phases"]

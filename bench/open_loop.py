@@ -26,6 +26,8 @@ import json
 import os
 import random
 import resource
+import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -282,6 +284,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--json", type=Path, help="write every phase and figure here")
     parser.add_argument("--table", type=Path, help="only print the tables of a JSON file an earlier run wrote")
     args = parser.parse_args(argv)
+    # A SIGTERM (a timeout) must still stop the servers we started: turn it into SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.table:
         print("\n".join(markdown(load_results(args.table))))
         return 0

@@ -114,3 +114,11 @@ def test_missing_or_misplaced_markers_are_refused(text: str) -> None:
 def test_the_readme_has_the_markers() -> None:
     text = (report.ROOT / "README.md").read_text(encoding="utf-8")
     assert report.replace_between(text, "x").count(report.BEGIN) == 1
+
+
+def test_a_figure_that_only_failed_misses_its_target_rather_than_being_not_judged() -> None:
+    data = doc()
+    for summary in data["bots"]["ours"]["sequential"]:
+        summary.update(ok=0, errors={"http_405": summary["n"]}, p50_ms=None, p95_ms=None, p99_ms=None)
+    one = by_name(report.targets(data), "one-at-a-time")
+    assert one["ours"] is None and one["met"] is False and one["errors"] == 180
