@@ -1,49 +1,58 @@
-"""`python -m bench [--quick]`: how fast, how big, how many, against stock Rasa in the same run.
+"""`python -m bench [--quick] [--json FILE]`: how fast, how big, how many, against stock Rasa in the same run.
 
-Full mode (for people, about 15 minutes on 2 cores): trains our model and the stock `rasa init`
-project into a temporary folder (timed, with a fresh Rasa cache), measures cold starts (3 each,
-alternating), then for each bot: warm-up, memory, one-at-a-time turn latency, and 10/50/200
-concurrent conversations at a human pace and at full speed, memory again; then scale-out (one
-and two of our Rasa processes on PostgreSQL + Redis, `bench/scale.py`), then the symptom
-extractor alone. Quick mode (CI, about a minute): no training (our `models/baclofen.tar.gz`,
-the stock model cached in build/bench-cache by a full run, or no stock figures), one cold start,
-10 conversations at full speed only, a short scale-out run. Figures are printed, never asserted.
+Full mode (for people; about 24 minutes on 2 cores, estimated from the settings below and printed
+at the start, the real duration printed at the end):
+1. training, every step timed with a fresh Rasa cache, into a temporary folder: ours = the spaCy
+   pipeline build, the generated NLU data and `rasa train`; stock = `rasa init` (which trains once,
+   reported apart) and `rasa train`;
+2. 5 cold starts per bot, alternating ours and stock (the last of each stays up);
+3. warm-up, then memory (Rasa server and action server RSS);
+4. one conversation at a time: 5 repeats of 60 turns, ours and stock alternating;
+5. open-loop load (`bench/open_loop.py`): Poisson arrivals at 5, 10, 20, 30 and 40 messages a
+   second, 5 repeats of each rate, ours and stock alternating phase by phase (first bot swapped
+   every repeat); each phase 14 s = 3 s warm-up + 10 s measurement window + 1 s ramp-down, the
+   ramps left out; saturation rate per bot; memory again;
+6. scale-out (`bench/scale.py`): CPU per turn of one and of two Rasa processes on PostgreSQL +
+   Redis at 20 msg/s, 3 interleaved repeats of the same 14 s phases;
+7. our NLU path alone on one core (`bench/nlu.py`).
+Arithmetic: 5 rates x 5 repeats x 2 bots x (14 s + ~1 s between phases) = 12.5 min of open loop;
+training ~3.5 min, cold starts 5 x (15 + 35 s + stops) ~4.5 min, scale-out ~2.5 min, the rest ~1 min.
+
+Quick mode (CI, about 3 minutes, most of it starting the servers): no training (our
+`models/baclofen.tar.gz`, the stock model cached by a full run, or no stock figures), one cold
+start each, 20 turns one at a time, one open-loop phase at 10 msg/s (2 s warm-up + 6 s window),
+one short scale-out phase each, one NLU round.
+
+`--json FILE` writes every figure with its samples' summary, the date, the commit and the machine;
+`python -m bench.report FILE [--readme README.md]` prints (and puts in the README) the tables.
+Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bench import conversations, scale, servers
-from bench.load import HUMAN_PACE, Conversation, Summary, run_load, webhook
-from bench.nlu import NluFigures
+from bench import conversations, open_loop, scale, servers
+from bench.load import Conversation, run_load, webhook
 from bench.report import (
-    FULL,
-    HUMAN,
-    BotFigures,
-    Machine,
-    by_turn_line,
-    cold_line,
-    load_line,
+    cpu_steal_ticks,
+    git_commit,
     loadavg,
-    log_errors_line,
+    machine,
     markdown,
-    memory_line,
-    nlu_line,
-    ratio_lines,
-    sequential_line,
+    summary_line,
     target_line,
     targets,
-    train_line,
 )
 
 
@@ -53,21 +62,47 @@ class Settings:
 
     mode: str
     train: bool
-    cold_start_runs: int
+    cold_starts: int  # per bot, alternating; the last start of each stays up for the measurements
     warmup_turns: int
+    sequential_repeats: int
     sequential_turns: int
-    levels: Sequence[int]
-    human_min_turns: int
-    full_min_turns: int
+    rates: Tuple[float, ...]
+    repeats: int
+    warmup_s: float
+    window_s: float
     nlu_rounds: int
-    scale_levels: Sequence[int]
-    scale_turns: int
-    paces: Sequence[str] = (HUMAN, FULL)
+    scale_rate: float
+    scale_repeats: int
+
+    @property
+    def phase_s(self) -> float:
+        """One open-loop phase: warm-up, measurement window, one second of ramp-down."""
+        return self.warmup_s + self.window_s + 1.0
 
 
-FULL_MODE = Settings("full", True, 3, 10, 200, (10, 50, 200), 150, 500, 5, (10, 50), 1000)
-# Quick: a human-paced conversation alone takes 12-16 s per bot, so CI measures full speed only.
-QUICK_MODE = Settings("quick", False, 1, 5, 20, (10,), 10, 50, 1, (10,), 50, paces=(FULL,))
+FULL_MODE = Settings("full", True, 5, 10, 5, 60, (5.0, 10.0, 20.0, 30.0, 40.0), 5, 3.0, 10.0, 5, 20.0, 3)
+QUICK_MODE = Settings("quick", False, 1, 5, 1, 20, (10.0,), 1, 2.0, 6.0, 1, 10.0, 1)
+
+# What the estimate assumes (seconds, 2 cores, from earlier runs).
+TRAIN_S = {"ours": 60.0, "stock": 150.0}  # stock: `rasa init` (trains once) + `rasa train`
+COLD_START_S = {"ours": 17.0, "stock": 37.0}  # start, first answer, stop
+TURN_S = 0.05  # one turn at a time
+BETWEEN_PHASES_S = 1.0  # in-flight turns finishing, figures
+SCALE_START_S = 45.0  # both set-ups (three Rasa processes, two action servers), warm-up
+NLU_S = 20.0
+
+
+def estimate_s(settings: Settings, stock: bool = True, with_scale: bool = True) -> float:
+    """The run's expected wall time from its settings (printed first, compared at the end)."""
+    bots = ["ours", "stock"] if stock else ["ours"]
+    total = sum(TRAIN_S[b] for b in bots) if settings.train else 0.0
+    total += settings.cold_starts * sum(COLD_START_S[b] for b in bots)
+    total += len(bots) * (settings.warmup_turns + settings.sequential_repeats * settings.sequential_turns) * TURN_S
+    phase = settings.phase_s + BETWEEN_PHASES_S
+    total += len(settings.rates) * settings.repeats * len(bots) * phase
+    if with_scale:
+        total += SCALE_START_S + 2 * settings.scale_repeats * phase
+    return total + NLU_S * (1 + settings.nlu_rounds / 5) / 2
 
 
 def say(line: str) -> None:
@@ -78,48 +113,65 @@ def progress(text: str) -> None:
     print(f"# {text}", file=sys.stderr, flush=True)
 
 
-def load(url: str, scripts: Sequence[Conversation], people: int, min_turns: int, human: bool) -> Summary:
-    return asyncio.run(run_load(webhook(url), scripts, people, min_turns, HUMAN_PACE if human else None))
+def alternate(items: Sequence[Any], index: int) -> List[Any]:
+    """`items` in order on even `index`, reversed on odd: ours first, then stock first, ..."""
+    return list(items) if index % 2 == 0 else list(reversed(items))
 
 
-def measure(bot: servers.Bot, figures: BotFigures, scripts: Sequence[Conversation], settings: Settings) -> None:
-    """Start (cold start), warm up, then every load phase; memory after warm-up and after load."""
-    progress(f"{bot.name}: starting (cold start run {len(figures.cold_starts_s) + 1})")
-    figures.cold_starts_s.append(bot.start())
-    try:
-        warm = load(bot.url, scripts, 1, settings.warmup_turns, human=False)
+Measured = Tuple[servers.Bot, Dict[str, Any], Sequence[Conversation]]
+
+
+def cold_starts(bots: Sequence[Measured], runs: int) -> None:
+    """`runs` starts per bot, alternating; every start but the last is stopped again."""
+    for run in range(runs):
+        for bot, entry, _ in alternate(bots, run):
+            progress(f"{bot.name}: cold start {run + 1} of {runs}")
+            seconds = bot.start()
+            entry["cold_starts_s"].append(round(seconds, 2))
+            say(f"{bot.name} cold_start_s={seconds:.2f} run={run + 1}")
+            if run < runs - 1:
+                bot.stop()
+
+
+def measure(bots: Sequence[Measured], settings: Settings, doc: Dict[str, Any]) -> None:
+    """Warm-up and memory, one at a time, then the open-loop phases, memory again: on running bots."""
+    for bot, entry, scripts in bots:
+        warm = asyncio.run(run_load(webhook(bot.url), scripts, 1, settings.warmup_turns, None))
         say(f"{bot.name} warmup turns={warm.n} errors={warm.error_count} unexpected={warm.unexpected}")
-        figures.rss_warm = bot.rss_mb()
-        progress(f"{bot.name}: one conversation at a time, {settings.sequential_turns} turns")
-        figures.load.sequential = load(bot.url, scripts, 1, settings.sequential_turns, human=False)
-        say(sequential_line(bot.name, figures.load.sequential))
-        say(by_turn_line(bot.name, figures.load.sequential))
-        for people in settings.levels:
-            for pace in settings.paces:
-                progress(f"{bot.name}: {people} conversations at once, {pace} pace")
-                min_turns = settings.human_min_turns if pace == HUMAN else settings.full_min_turns
-                before = servers.listen_overflows()
-                summary = load(bot.url, scripts, people, min_turns, human=pace == HUMAN)
-                after = servers.listen_overflows()
-                figures.load.concurrent[(pace, people)] = summary
-                overflows = "n/a" if before is None or after is None else f"+{after - before}"
-                say(f"{load_line(bot.name, pace, people, summary)} machine_listen_overflows={overflows}")
-        figures.rss_load = bot.rss_mb()
-        figures.rss_peak = bot.rss_mb("VmHWM")
-        say(memory_line(figures))
-        figures.log_errors = bot.log_errors()
-        say(log_errors_line(figures))
-    finally:
-        bot.stop()
-    say(cold_line(figures))
+        entry["rss_mb"]["after_warmup"] = bot.rss_mb()
+        say(f"{bot.name} rss_mb_after_warmup {bot.rss_mb()}")
+        bot._mark_logs()
+    for repeat in range(settings.sequential_repeats):
+        for bot, entry, scripts in alternate(bots, repeat):
+            progress(f"{bot.name}: one at a time, repeat {repeat + 1}")
+            summary = asyncio.run(run_load(webhook(bot.url), scripts, 1, settings.sequential_turns, None))
+            entry["sequential"].append(open_loop.summary_dict(summary))
+            say(summary_line(bot.name, f"one_at_a_time repeat={repeat + 1}", entry["sequential"][-1]))
+    phases = doc["open_loop"]["phases"]
+    for repeat in range(settings.repeats):
+        for rate in settings.rates:
+            for bot, _, scripts in alternate(bots, repeat):
+                progress(f"{bot.name}: open loop {rate:g} msg/s, repeat {repeat + 1} of {settings.repeats}")
+                phase = open_loop.measure_phase(bot, scripts, rate, repeat, settings.phase_s, settings.warmup_s)
+                phases.append(asdict(phase))
+                say(
+                    summary_line(bot.name, f"open_loop rate={rate:g} repeat={repeat + 1}", phase.summary)
+                    + f" loadavg={phase.load_average} steal_ticks={phase.steal_ticks} "
+                    f"generator_cpu_s={phase.generator_cpu_s}"
+                )
+    for bot, entry, _ in bots:
+        entry["rss_mb"]["after_load"] = bot.rss_mb()
+        entry["rss_mb"]["peak"] = bot.rss_mb("VmHWM")
+        entry["log_errors"] = bot.log_errors()
+        say(f"{bot.name} rss_mb after_load={entry['rss_mb']['after_load']} peak={entry['rss_mb']['peak']}")
+        say(f"{bot.name} rasa_log_errors={sum(entry['log_errors'].values())} {entry['log_errors'] or ''}".rstrip())
 
 
 def parse(argv: Optional[List[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="CI mode: no training, one cold start, 10 users at full speed"
-    )
-    parser.add_argument("--users", help="comma-separated concurrency levels (default 10,50,200; quick 10)")
+    parser.add_argument("--quick", action="store_true", help="CI mode: no training, one rate, one repeat, short")
+    parser.add_argument("--rates", help="open-loop rates, messages a second, comma-separated (default 5,10,20,30,40)")
+    parser.add_argument("--repeats", type=int, help="repeats of each open-loop rate (default 5; quick 1)")
     parser.add_argument("--no-stock", action="store_true", help="measure ours only")
     parser.add_argument("--no-scale", action="store_true", help="skip the two-process (PostgreSQL + Redis) run")
     parser.add_argument(
@@ -128,105 +180,152 @@ def parse(argv: Optional[List[str]]) -> argparse.Namespace:
         default="sqlite",
         help="our conversation store: sqlite as deployed (default, a temporary file) or in memory as stock",
     )
-    parser.add_argument("--markdown", type=Path, help="also write the Markdown table to this file")
+    parser.add_argument("--json", type=Path, help="write every figure, the machine and the commit to this file")
+    parser.add_argument("--markdown", type=Path, help="also write the Markdown tables to this file")
     return parser.parse_args(argv)
+
+
+def train_bots(tmp: Path, ours_entry: Dict[str, Any], stock_entry: Optional[Dict[str, Any]]) -> Tuple[Path, Any]:
+    """Train ours (every step) and stock; our model and (stock project, stock model) or None."""
+    progress("training ours: spaCy pipeline, generated NLU data, rasa train (fresh cache)")
+    steps, model = servers.train_ours(tmp / "ours-train", servers.LOGS / "ours-train.log")
+    ours_entry["train"] = {
+        "steps_s": {k: round(v, 2) for k, v in steps.items()},
+        "total_s": round(sum(steps.values()), 2),
+    }
+    say(f"ours train_s={sum(steps.values()):.1f} " + " ".join(f"{k}={v:.1f}" for k, v in steps.items()))
+    if stock_entry is None:
+        return model, None
+    project = tmp / "stock"
+    progress("rasa init --no-prompt (creates the stock project and trains it once)")
+    init_s = servers.init_stock(project, servers.LOGS / "stock-init.log")
+    progress("training stock (fresh Rasa cache)")
+    trained = servers.train(
+        project, "domain.yml", "config.yml", tmp / "stock-model", {}, servers.LOGS / "stock-train.log"
+    )
+    stock_entry["train"] = {
+        "steps_s": {"rasa_train": round(trained.seconds, 2), "rasa_init": round(init_s, 2)},
+        "total_s": round(trained.seconds, 2),
+    }
+    say(f"stock train_s={trained.seconds:.1f} rasa_init_s={init_s:.1f} (rasa init, which also trains once)")
+    servers.cache_stock(project, trained.model)
+    return model, (project, trained.model)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parse(argv)
     settings = QUICK_MODE if args.quick else FULL_MODE
-    if args.users:
-        levels = tuple(int(x) for x in args.users.split(",") if x.strip())
-        settings = Settings(**{**settings.__dict__, "levels": levels})
+    if args.rates:
+        settings = replace(settings, rates=tuple(float(x) for x in args.rates.split(",") if x.strip()))
+    if args.repeats:
+        settings = replace(settings, repeats=args.repeats, sequential_repeats=args.repeats)
     # A SIGTERM (CI timeout) must still stop the servers we started: turn it into SystemExit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
-    machine = Machine.here(servers.rasa_version())
+    estimate = estimate_s(settings, stock=not args.no_stock, with_scale=not args.no_scale)
+    doc: Dict[str, Any] = {
+        "version": 1,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": git_commit(),
+        "mode": settings.mode,
+        "machine": machine(servers.rasa_version()),
+        "settings": {**asdict(settings), "phase_s": settings.phase_s, "ours_tracker": args.ours_tracker},
+        "estimate_s": round(estimate),
+        "bots": {},
+        "open_loop": {
+            "settings": {
+                "rates": list(settings.rates),
+                "repeats": settings.repeats,
+                "seconds": settings.phase_s,
+                "warmup": settings.warmup_s,
+                "window": settings.window_s,
+            },
+            "phases": [],
+        },
+    }
+    m = doc["machine"]
     say(
-        f'machine nproc={machine.nproc} cpu="{machine.cpu}" mem_gb={machine.mem_gb:.1f} python={machine.python} '
-        f"rasa={machine.rasa} mode={settings.mode} loadavg_start={loadavg()}"
+        f'machine nproc={m["nproc"]} cpu="{m["cpu"]}" mem_gb={m["mem_gb"]} python={m["python"]} rasa={m["rasa"]} '
+        f"mode={settings.mode} commit={doc['commit']} loadavg_start={m['loadavg_start']}"
     )
-    ours_fig, stock_fig = BotFigures("ours"), BotFigures("stock")
-    nlu_figures: Optional[NluFigures] = None
+    say(f"estimate_s={estimate:.0f} (about {estimate / 60:.0f} min)")
+
+    def entry() -> Dict[str, Any]:
+        return {"skipped": "", "train": None, "cold_starts_s": [], "rss_mb": {}, "sequential": [], "log_errors": {}}
+
+    ours_entry = doc["bots"]["ours"] = entry()
+    stock_entry: Optional[Dict[str, Any]] = None if args.no_stock else entry()
+    if stock_entry is not None:
+        doc["bots"]["stock"] = stock_entry
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
         servers.LOGS.mkdir(parents=True, exist_ok=True)
         ours_model = servers.OUR_MODEL
-        if not settings.train and not ours_model.exists():
-            say(f"{ours_model} is missing: run `make train` first (or the full mode, which trains)")
-            return 2
-        stock_project: Optional[Path] = None
-        stock_model: Optional[Path] = None
+        stock_found: Any = None
         if settings.train:
-            progress("training ours (fresh Rasa cache)")
-            our_env = {"PYTHONPATH": str(servers.ROOT)}
-            log = servers.LOGS / "ours-train.log"
-            trained = servers.train(servers.ROOT, "domain.yml", "config.yml", tmp / "ours-model", our_env, log)
-            ours_fig.train_s, ours_model = trained.seconds, trained.model
-            say(train_line(ours_fig))
-            if not args.no_stock:
-                stock_project = tmp / "stock"
-                progress("rasa init --no-prompt (creates the stock project and trains it once)")
-                stock_fig.init_s = servers.init_stock(stock_project, servers.LOGS / "stock-init.log")
-                progress("training stock (fresh Rasa cache)")
-                log = servers.LOGS / "stock-train.log"
-                trained = servers.train(stock_project, "domain.yml", "config.yml", tmp / "stock-model", {}, log)
-                stock_fig.train_s, stock_model = trained.seconds, trained.model
-                say(train_line(stock_fig))
-                servers.cache_stock(stock_project, stock_model)
-        elif not args.no_stock:
-            stock_model = servers.cached_stock_model()
-            stock_project = servers.STOCK_CACHE if stock_model else None
-            if stock_model is None:
-                stock_fig.skipped = "no cached stock model: run `python -m bench` once to train and cache it"
-        say(f"ours model={ours_model}")
-        if stock_fig.skipped or args.no_stock:
-            say(f"stock skipped: {stock_fig.skipped or '--no-stock'}")
-        say(f"ours tracker_store={args.ours_tracker}")
-        ours_bot = servers.ours(ours_model, tmp, sqlite_tracker=args.ours_tracker == "sqlite")
-        bots = [(ours_bot, ours_fig, conversations.OURS)]
-        if stock_project is not None and stock_model is not None:
-            say(f"stock model={stock_model}")
-            bots.append((servers.stock(stock_project, stock_model, tmp), stock_fig, conversations.STOCK))
+            ours_model, stock_found = train_bots(tmp, ours_entry, stock_entry)
+        else:
+            if not ours_model.exists():
+                say(f"{ours_model} is missing: run `make train` first (or the full mode, which trains)")
+                return 2
+            if stock_entry is not None:
+                cached = servers.cached_stock_model()
+                stock_found = (servers.STOCK_CACHE, cached) if cached else None
+                if cached is None:
+                    stock_entry["skipped"] = "no cached stock model: run `python -m bench` once to train and cache it"
+                    say(f"stock skipped: {stock_entry['skipped']}")
+        say(f"ours model={ours_model} tracker_store={args.ours_tracker}")
+        (tmp / "ours-run").mkdir()
+        ours_bot = servers.ours(ours_model, tmp / "ours-run", sqlite_tracker=args.ours_tracker == "sqlite")
+        bots: List[Measured] = [(ours_bot, ours_entry, conversations.OURS)]
+        if stock_found is not None and stock_entry is not None:
+            say(f"stock model={stock_found[1]}")
+            (tmp / "stock-run").mkdir()
+            stock_bot = servers.stock(stock_found[0], stock_found[1], tmp / "stock-run")
+            bots.append((stock_bot, stock_entry, conversations.STOCK))
         try:
-            for run in range(settings.cold_start_runs - 1):  # extra cold starts, alternating bots
-                for bot, figures, _ in bots:
-                    progress(f"{bot.name}: cold start run {run + 1}")
-                    try:
-                        figures.cold_starts_s.append(bot.start())
-                    finally:
-                        bot.stop()
-            for bot, figures, scripts in bots:
-                measure(bot, figures, scripts, settings)
+            cold_starts(bots, settings.cold_starts)
+            measure(bots, settings, doc)
         finally:
             for bot, _, _ in bots:
                 bot.stop()
-        scale_figures = scale.ScaleFigures(skipped="--no-scale")
-        if not args.no_scale:
-            progress(f"scale-out: one, then two Rasa processes on PostgreSQL + Redis, {settings.scale_levels} users")
+        if args.no_scale:
+            doc["scale"] = scale.ScaleFigures(skipped="--no-scale").to_dict()
+        else:
+            progress(f"scale-out: one and two Rasa processes on PostgreSQL + Redis, {settings.scale_rate:g} msg/s")
             try:
-                scale_figures = scale.run(ours_model, tmp, settings.scale_levels, settings.scale_turns)
+                figures = scale.run(
+                    ours_model, tmp, settings.scale_rate, settings.phase_s, settings.warmup_s, settings.scale_repeats
+                )
             except Exception as error:  # figures are printed, never asserted: say why, go on
-                scale_figures = scale.ScaleFigures(skipped=f"failed: {type(error).__name__}: {error}"[:300])
-                say(f"scale skipped: {scale_figures.skipped}")
-    progress("symptom extractor alone")
+                figures = scale.ScaleFigures(skipped=f"failed: {type(error).__name__}: {error}"[:300])
+                say(f"scale skipped: {figures.skipped}")
+            doc["scale"] = figures.to_dict()
+    progress("our NLU path alone, one core")
     from bench import nlu
 
     nlu_figures = nlu.run(settings.nlu_rounds)
-    say(nlu_line(nlu_figures))
-    found = targets(ours_fig, stock_fig, settings.levels)
-    for line in ratio_lines(ours_fig, stock_fig, settings.levels):
-        say(line)
-    for target in found:
+    doc["nlu"] = asdict(nlu_figures)
+    say(nlu.line(nlu_figures))
+    for target in targets(doc):
         say(target_line(target))
-    table = markdown(machine, settings.mode, ours_fig, stock_fig, settings.levels, nlu_figures, found)
-    say(f"bench total_s={time.perf_counter() - started:.1f} loadavg_end={loadavg()}")
+    steal_start = m.get("steal_ticks_start")
+    steal_end = cpu_steal_ticks()
+    m["loadavg_end"] = loadavg()
+    m["steal_ticks"] = steal_end - steal_start if steal_start is not None and steal_end is not None else None
+    doc["duration_s"] = round(time.perf_counter() - started, 1)
+    say(
+        f"bench total_s={doc['duration_s']:.0f} ({doc['duration_s'] / 60:.1f} min, estimate {estimate / 60:.1f} min) "
+        f"loadavg_end={m['loadavg_end']} steal_ticks={m['steal_ticks']}"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+        say(f"JSON: {args.json} (tables: python -m bench.report {args.json} [--readme README.md])")
+    table = markdown(doc)
     say("")
     say(table)
-    say("")
-    say(scale_figures.markdown())
     if args.markdown:
-        args.markdown.write_text(table + "\n\n" + scale_figures.markdown() + "\n", encoding="utf-8")
+        args.markdown.write_text(table + "\n", encoding="utf-8")
     return 0
 
 

@@ -26,37 +26,23 @@ import json
 import os
 import random
 import resource
-import statistics
-import subprocess
+import signal
+import sys
 import tempfile
 import time
 import uuid
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
 
 from bench import conversations, servers
-from bench.load import Conversation, Sample, Summary, send, summarize, webhook
-from bench.report import loadavg
+from bench.load import Conversation, Sample, Summary, send, server_for, summarize, webhook
+from bench.report import Spread, cpu_steal_ticks, git_commit, loadavg, spread
 
 SATURATION_P99_MS = 1000.0
-
-
-def git_commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=servers.ROOT, capture_output=True, text=True)
-    return done.stdout.strip() or "unknown"
-
-
-def cpu_steal_ticks() -> Optional[int]:
-    """Clock ticks the hypervisor gave to others (`steal` in /proc/stat), or None."""
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()
-        return int(fields[8])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def arrivals(rate: float, seconds: float, rng: random.Random) -> List[float]:
@@ -68,13 +54,33 @@ def arrivals(rate: float, seconds: float, rng: random.Random) -> List[float]:
     return times
 
 
+def window(seconds: float, warmup: float) -> Tuple[float, float]:
+    """The measurement window of a phase of `seconds`: after the warm-up, before the last second
+    (the ramps at both ends are left out)."""
+    return warmup, max(warmup, seconds - 1.0)
+
+
 async def open_loop(
-    url: str, scripts: Sequence[Conversation], rate: float, seconds: float, warmup: float, seed: int, timeout_s: float
+    url: Union[str, Sequence[str]],
+    scripts: Sequence[Conversation],
+    rate: float,
+    seconds: float,
+    warmup: float,
+    seed: int,
+    timeout_s: float,
+    on_window: Optional[Callable[[str], None]] = None,
 ) -> Summary:
-    """One open-loop phase; the summary counts only samples intended after the warm-up."""
+    """One open-loop phase; the summary counts only samples intended inside the window.
+
+    `url` is one webhook or several (processes sharing the stores: each conversation's turns
+    rotate over them, `bench.load.server_for`). `on_window("start")` and `on_window("end")` are
+    called at the window's start and end (the scale-out run reads CPU times there).
+    """
+    urls = [url] if isinstance(url, str) else list(url)
     rng = random.Random(seed)
     schedule = arrivals(rate, seconds, rng)
-    idle: Deque[Tuple[str, Conversation, int]] = deque()
+    low, high = window(seconds, warmup)
+    idle: Deque[Tuple[str, Conversation, int, int]] = deque()
     label = f"open-{uuid.uuid4().hex[:6]}"
     started_conversations = 0
     kept: List[Sample] = []
@@ -83,29 +89,38 @@ async def open_loop(
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout_s)) as session:
         start = time.perf_counter()
 
-        async def turn(intended: float, sender: str, script: Conversation, position: int) -> None:
-            sample = await send(session, url, sender, script[position])
+        async def marks() -> None:
+            if on_window is None:
+                return
+            for at, what in ((low, "start"), (high, "end")):
+                await asyncio.sleep(max(0.0, start + at - time.perf_counter()))
+                on_window(what)
+
+        async def turn(intended: float, sender: str, script: Conversation, position: int, number: int) -> None:
+            target = server_for(urls, number, position)
+            sample = await send(session, target, sender, script[position])
             # From the intended time: lateness of the generator or a queue at the server counts.
             waited = time.perf_counter() - (start + intended)
-            if warmup <= intended <= seconds - 1.0:
+            if low <= intended <= high:
                 kept.append(Sample(waited, sample.error, sample.unexpected, sample.turn))
             if position + 1 < len(script):
-                idle.append((sender, script, position + 1))
+                idle.append((sender, script, position + 1, number))
 
+        tasks.append(asyncio.create_task(marks()))
         for intended in schedule:
             delay = start + intended - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
             if idle:
-                sender, script, position = idle.popleft()
+                sender, script, position, number = idle.popleft()
             else:
-                script = scripts[started_conversations % len(scripts)]
-                sender, position = f"{label}-{started_conversations}", 0
+                number = started_conversations
+                script = scripts[number % len(scripts)]
+                sender, position = f"{label}-{number}", 0
                 started_conversations += 1
-            tasks.append(asyncio.create_task(turn(intended, sender, script, position)))
+            tasks.append(asyncio.create_task(turn(intended, sender, script, position, number)))
         await asyncio.gather(*tasks)
-    window = max(seconds - 1.0 - warmup, 1e-9)
-    return summarize(kept, window)
+    return summarize(kept, max(high - low, 1e-9))
 
 
 @dataclass
@@ -117,20 +132,6 @@ class Phase:
     load_average: str
     steal_ticks: Optional[int]
     generator_cpu_s: float
-
-
-@dataclass
-class Spread:
-    median: Optional[float]
-    low: Optional[float]
-    high: Optional[float]
-
-
-def spread(values: Sequence[Optional[float]]) -> Spread:
-    known = [v for v in values if v is not None]
-    if not known:
-        return Spread(None, None, None)
-    return Spread(statistics.median(known), min(known), max(known))
 
 
 @dataclass
@@ -203,10 +204,19 @@ def summary_dict(summary: Summary) -> Dict[str, Any]:
     }
 
 
-def measure_phase(bot: servers.Bot, scripts: Sequence[Conversation], rate: float, repeat: int, args: Any) -> Phase:
+def measure_phase(
+    bot: servers.Bot,
+    scripts: Sequence[Conversation],
+    rate: float,
+    repeat: int,
+    seconds: float,
+    warmup: float,
+    timeout: float = 30.0,
+) -> Phase:
+    """One phase on one bot, with the machine's load, the CPU steal and this generator's CPU."""
     steal, before = cpu_steal_ticks(), resource.getrusage(resource.RUSAGE_SELF)
     summary = asyncio.run(
-        open_loop(webhook(bot.url), scripts, rate, args.seconds, args.warmup, 1000 * repeat + int(rate), args.timeout)
+        open_loop(webhook(bot.url), scripts, rate, seconds, warmup, 1000 * repeat + int(rate), timeout)
     )
     after, steal_after = resource.getrusage(resource.RUSAGE_SELF), cpu_steal_ticks()
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -274,6 +284,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--json", type=Path, help="write every phase and figure here")
     parser.add_argument("--table", type=Path, help="only print the tables of a JSON file an earlier run wrote")
     args = parser.parse_args(argv)
+    # A SIGTERM (a timeout) must still stop the servers we started: turn it into SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.table:
         print("\n".join(markdown(load_results(args.table))))
         return 0
@@ -283,7 +295,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         started=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         commit=git_commit(),
         machine={"cores": len(os.sched_getaffinity(0)), "load_average_at_start": loadavg()},
-        settings={"rates": rates, "seconds": args.seconds, "warmup": args.warmup, "repeats": args.repeats},
+        settings={
+            "rates": rates,
+            "seconds": args.seconds,
+            "warmup": args.warmup,
+            "window": args.seconds - args.warmup - 1,
+            "repeats": args.repeats,
+        },
     )
     with tempfile.TemporaryDirectory(prefix="bench-open-") as tmp:
         workdir = Path(tmp)
@@ -301,7 +319,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 order = bots if repeat % 2 == 0 else list(reversed(bots))
                 for rate in rates:
                     for bot in order:
-                        phase = measure_phase(bot, scripts[bot.name], rate, repeat, args)
+                        phase = measure_phase(
+                            bot, scripts[bot.name], rate, repeat, args.seconds, args.warmup, args.timeout
+                        )
                         results.phases.append(phase)
                         print(f"# {bot.name} rate {rate:g} repeat {repeat + 1}: {phase.summary}", flush=True)
         finally:

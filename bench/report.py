@@ -1,69 +1,37 @@
-"""The benchmark's output: one plain line per figure, the targets, and a Markdown table.
+"""The benchmark's record and its tables: one JSON document per run, the README's tables from it.
 
-Plain lines (`ours rest_turn_latency_ms p50=… p95=… p99=… n=…`) are easy to grep and to diff
-between runs; the table is for the README. Targets are reported as met or missed, never asserted:
-timings on a shared 2-core machine are evidence, not a test.
+    python -m bench.report FILE.json                      # print the tables of a saved run
+    python -m bench.report FILE.json --readme README.md   # and put them between the README's markers
+
+`python -m bench --json FILE` writes the document: every figure with its samples' summary (each
+repeat's p50/p95/p99, throughput, errors and unexpected replies), the date, the git commit and the
+machine (nproc, CPU model, memory, load). Everything printed here is computed from that file alone
+(`markdown`, `targets`), so the README's tables can be regenerated from a saved run and checked
+against it. Targets are reported as met, MISSED or n/a, never asserted: timings on a shared 2-core
+machine are evidence, not a test. Any error or unexpected reply in the samples of a figure fails
+that figure's target, and every figure shows its errors and unexpected replies beside it.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
 import statistics
-import time
-from dataclasses import dataclass, field
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bench.load import LoadResults, Summary
-from bench.nlu import NluFigures
-
-HUMAN, FULL = "human", "full"
-
-
-@dataclass
-class BotFigures:
-    """Everything measured for one bot; None (or empty) where the figure was not measured."""
-
-    name: str
-    train_s: Optional[float] = None
-    init_s: Optional[float] = None
-    cold_starts_s: List[float] = field(default_factory=list)
-    rss_warm: Dict[str, Optional[float]] = field(default_factory=dict)
-    rss_load: Dict[str, Optional[float]] = field(default_factory=dict)
-    rss_peak: Dict[str, Optional[float]] = field(default_factory=dict)
-    load: LoadResults = field(default_factory=LoadResults)
-    log_errors: Dict[str, int] = field(default_factory=dict)
-    skipped: str = ""
-
-    @property
-    def cold_start_s(self) -> Optional[float]:
-        return statistics.median(self.cold_starts_s) if self.cold_starts_s else None
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+ROOT = Path(__file__).resolve().parent.parent
+SCALE_RATIO = 1.15
+NLU_MIN_PER_S = 300.0
 
 
-@dataclass(frozen=True)
-class Machine:
-    nproc: int
-    cpu: str
-    mem_gb: float
-    python: str
-    rasa: str
-
-    @classmethod
-    def here(cls, rasa: str) -> Machine:
-        cpu = "unknown"
-        mem_kb = 0
-        try:
-            for line in Path("/proc/cpuinfo").read_text().splitlines():
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-            for line in Path("/proc/meminfo").read_text().splitlines():
-                if line.startswith("MemTotal:"):
-                    mem_kb = int(line.split()[1])
-        except OSError:
-            pass
-        return cls(os.cpu_count() or 0, cpu, mem_kb / 1024 / 1024, platform.python_version(), rasa)
+# ---------------------------------------------------------------------------------------- machine
 
 
 def loadavg() -> str:
@@ -74,11 +42,72 @@ def loadavg() -> str:
         return "n/a"
 
 
-# ---------------------------------------------------------------------------------------- format
+def cpu_steal_ticks() -> Optional[int]:
+    """Clock ticks the hypervisor gave to others (`steal` in /proc/stat), or None."""
+    try:
+        return int(Path("/proc/stat").read_text().splitlines()[0].split()[8])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def git_commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or "unknown"
+
+
+def machine(rasa: str) -> Dict[str, Any]:
+    """nproc, CPU model, memory, Python and Rasa versions, load average now."""
+    cpu, mem_kb = "unknown", 0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "mem_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "rasa": rasa,
+        "loadavg_start": loadavg(),
+        "steal_ticks_start": cpu_steal_ticks(),
+    }
+
+
+# ---------------------------------------------------------------------------------------- numbers
+
+
+@dataclass
+class Spread:
+    median: Optional[float]
+    low: Optional[float]
+    high: Optional[float]
+
+
+def spread(values: Sequence[Optional[float]]) -> Spread:
+    """Median and min–max of the known values (None: not measured, left out)."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return Spread(None, None, None)
+    return Spread(statistics.median(known), min(known), max(known))
 
 
 def num(value: Optional[float], digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def cell(s: Spread, digits: int = 0) -> str:
+    """`median (min–max)`, or the one value when there is no spread."""
+    if s.median is None or s.low is None or s.high is None:
+        return "n/a"
+    if s.low == s.high:
+        return f"{s.median:.{digits}f}"
+    return f"{s.median:.{digits}f} ({s.low:.{digits}f}–{s.high:.{digits}f})"
 
 
 def ratio(ours: Optional[float], stock: Optional[float]) -> Optional[float]:
@@ -87,244 +116,312 @@ def ratio(ours: Optional[float], stock: Optional[float]) -> Optional[float]:
     return ours / stock
 
 
-def errors_text(summary: Summary) -> str:
-    if not summary.errors:
-        return "0"
-    return f"{summary.error_count}(" + ",".join(f"{k}:{v}" for k, v in summary.errors.items()) + ")"
+def errors_of(summaries: Sequence[Dict[str, Any]]) -> Tuple[int, int]:
+    """Errors and unexpected replies over summaries (`bench.open_loop.summary_dict`)."""
+    return sum(sum(s["errors"].values()) for s in summaries), sum(int(s["unexpected"]) for s in summaries)
 
 
-def summary_fields(summary: Summary) -> str:
+def summary_line(name: str, what: str, summary: Dict[str, Any]) -> str:
+    """One plain line per measured phase (easy to grep and to diff between runs)."""
+    errors = ",".join(f"{k}:{v}" for k, v in summary["errors"].items()) or "0"
     return (
-        f"p50={num(summary.p50_ms)} p95={num(summary.p95_ms)} p99={num(summary.p99_ms)} "
-        f"mean={num(summary.mean_ms)} max={num(summary.max_ms)} n={summary.n} "
-        f"errors={errors_text(summary)} unexpected={summary.unexpected}"
-    )
-
-
-def sequential_line(name: str, summary: Summary) -> str:
-    return f"{name} rest_turn_latency_ms {summary_fields(summary)}"
-
-
-def by_turn_line(name: str, summary: Summary) -> str:
-    """Median latency of each scripted message: which turns cost what."""
-    parts = [f'"{text[:28]}"={ms:.1f}' for text, ms in summary.by_turn_p50_ms.items()]
-    return f"{name} rest_turn_latency_p50_by_message_ms " + " ".join(parts)
-
-
-def load_line(name: str, pace: str, people: int, summary: Summary) -> str:
-    return (
-        f"{name} concurrent_{pace} users={people} throughput_turns_per_s={summary.throughput:.1f} "
-        f"wall_s={summary.wall_s:.1f} latency_ms {summary_fields(summary)}"
-    )
-
-
-def memory_line(bot: BotFigures) -> str:
-    parts = []
-    for server in ("rasa", "actions"):
-        for label, values in (("after_warmup", bot.rss_warm), ("after_load", bot.rss_load), ("peak", bot.rss_peak)):
-            parts.append(f"{server}_{label}={num(values.get(server), 0)}")
-    return f"{bot.name} rss_mb " + " ".join(parts)
-
-
-def log_errors_line(bot: BotFigures) -> str:
-    """Errors in the Rasa server's log during this bot's run, including ones no client saw."""
-    total = sum(bot.log_errors.values())
-    detail = "; ".join(f"{count}x {message}" for message, count in sorted(bot.log_errors.items(), key=lambda x: -x[1]))
-    return f"{bot.name} rasa_log_errors={total}" + (f" ({detail})" if detail else "")
-
-
-def cold_line(bot: BotFigures) -> str:
-    runs = ",".join(f"{s:.1f}" for s in bot.cold_starts_s) or "n/a"
-    return f"{bot.name} cold_start_s median={num(bot.cold_start_s)} runs={runs}"
-
-
-def train_line(bot: BotFigures) -> str:
-    line = f"{bot.name} train_s={num(bot.train_s)}"
-    if bot.init_s is not None:
-        line += f" rasa_init_s={num(bot.init_s)} (rasa init, which also trains once)"
-    return line
-
-
-def nlu_line(figures: NluFigures) -> str:
-    return (
-        f"ours nlu_extractor messages_per_s={figures.messages_per_s:.0f} p50_ms={num(figures.p50_ms, 2)} "
-        f"p95_ms={num(figures.p95_ms, 2)} messages={figures.messages} rounds={figures.rounds} "
-        f"findings_per_round={figures.findings} build_pipeline_s={figures.build_s:.2f}\n"
-        f"ours nlu_learned_red_flag_layer p50_ms={num(figures.learned_p50_ms, 2)} "
-        f"p95_ms={num(figures.learned_p95_ms, 2)}"
+        f"{name} {what} p50={num(summary['p50_ms'])} p95={num(summary['p95_ms'])} p99={num(summary['p99_ms'])} "
+        f"throughput={num(summary['throughput'])} n={summary['n']} errors={errors} unexpected={summary['unexpected']}"
     )
 
 
 # ---------------------------------------------------------------------------------------- targets
 
 
-@dataclass(frozen=True)
-class Target:
-    name: str
-    ours: Optional[float]
-    limit: Optional[float]
-    unit: str
-    met: Optional[bool]  # None: could not be judged (a figure is missing)
+def _results(doc: Dict[str, Any]) -> Any:
+    from bench.open_loop import Phase, Results
 
-    @property
-    def verdict(self) -> str:
-        return "n/a" if self.met is None else ("met" if self.met else "MISSED")
+    section = doc.get("open_loop") or {}
+    results = Results(doc.get("date", ""), doc.get("commit", ""), doc.get("machine", {}), section.get("settings", {}))
+    results.phases = [Phase(**p) for p in section.get("phases", [])]
+    return results
+
+
+def _bot(doc: Dict[str, Any], name: str) -> Dict[str, Any]:
+    return (doc.get("bots") or {}).get(name) or {}
+
+
+def _seq(bot: Dict[str, Any], key: str) -> Spread:
+    return spread([s[key] for s in bot.get("sequential") or []])
+
+
+def _phases(doc: Dict[str, Any], bot: str, rates: Sequence[Optional[float]]) -> List[Dict[str, Any]]:
+    return [
+        p["summary"] for p in (doc.get("open_loop") or {}).get("phases", []) if p["bot"] == bot and p["rate"] in rates
+    ]
 
 
 def _le(value: Optional[float], limit: Optional[float]) -> Optional[bool]:
     return None if value is None or limit is None else value <= limit
 
 
-def _ratio_target(name: str, ours: Optional[float], stock: Optional[float], factor: float, unit: str) -> Target:
-    limit = None if stock is None else stock * factor
-    return Target(name, ours, limit, unit, _le(ours, limit))
+def _target(
+    name: str, ours: Optional[float], limit: Optional[float], unit: str, met: Optional[bool], problems: Any = None
+) -> Dict[str, Any]:
+    """A target; `problems` = (errors, unexpected) of the figure's samples, which fail it when not 0."""
+    errors, unexpected = problems if problems is not None else (None, None)
+    if problems is not None and (errors or unexpected):
+        met = False  # even when the figure itself could not be measured
+    return {"name": name, "ours": ours, "limit": limit, "unit": unit, "met": met, "errors": errors,
+            "unexpected": unexpected}  # fmt: skip
 
 
-def targets(ours: BotFigures, stock: BotFigures, levels: Sequence[int]) -> List[Target]:
-    """The issue's targets, each with our figure and the limit it was held to."""
-    found: List[Target] = []
-    seq_o, seq_s = ours.load.sequential, stock.load.sequential
-    found.append(
-        _ratio_target(
-            "one-at-a-time p95 <= 1.3 x stock",
-            seq_o.p95_ms if seq_o else None,
-            seq_s.p95_ms if seq_s else None,
-            1.3,
-            "ms",
-        )
-    )
-    human50 = ours.load.concurrent.get((HUMAN, 50))
-    if human50 is not None:
-        met: Optional[bool] = (human50.p95_ms or float("inf")) <= 250 and human50.error_count == 0
-        found.append(Target("50 concurrent human-paced p95 <= 250 ms, 0 errors", human50.p95_ms, 250.0, "ms", met))
-    else:
-        found.append(Target("50 concurrent human-paced p95 <= 250 ms, 0 errors", None, 250.0, "ms", None))
-    for people in levels:
-        o, s = ours.load.concurrent.get((FULL, people)), stock.load.concurrent.get((FULL, people))
-        limit = s.throughput if s else None
-        value = o.throughput if o else None
-        met = None if value is None or limit is None else value >= limit
-        found.append(Target(f"full-speed throughput at {people} >= stock", value, limit, "turns/s", met))
-    for label, values_o, values_s in (
-        ("after warm-up", ours.rss_warm, stock.rss_warm),
-        ("after load", ours.rss_load, stock.rss_load),
-    ):
-        found.append(
-            _ratio_target(
-                f"Rasa server RSS {label} <= 1.2 x stock", values_o.get("rasa"), values_s.get("rasa"), 1.2, "MB"
-            )
-        )
-    found.append(_ratio_target("cold start <= 1.2 x stock", ours.cold_start_s, stock.cold_start_s, 1.2, "s"))
+def half_rate(rates: Sequence[float], stock_saturation: Optional[float]) -> Optional[float]:
+    """The measured rate for "half of stock's saturation rate": the highest at or below it."""
+    if stock_saturation is None:
+        return None
+    below = [r for r in rates if r <= stock_saturation / 2]
+    return max(below) if below else None
+
+
+def targets(doc: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The issue's targets, each with our figure, the limit it is held to and its errors."""
+    ours, stock = _bot(doc, "ours"), _bot(doc, "stock")
+    results = _results(doc)
+    figures = {(f.bot, f.rate): f for f in results.figures()}
+    rates = sorted({p.rate for p in results.phases})
+    has_stock = any(p.bot == "stock" for p in results.phases)
+    sat_o, sat_s = results.saturation("ours"), results.saturation("stock") if has_stock else None
+    found = []
+    met: Optional[bool] = None
+    if has_stock and rates:
+        met = sat_o is not None and (sat_s is None or sat_o >= sat_s)
+    at_sat = errors_of(_phases(doc, "ours", [sat_o])) if sat_o is not None else None
+    found.append(_target("saturation rate >= 1.0 x stock's", sat_o, sat_s, "msg/s", met, at_sat))
+    half = half_rate(rates, sat_s)
+    o, s = figures.get(("ours", half)), figures.get(("stock", half))
+    limit = s.p95_ms.median * 1.3 if s is not None and s.p95_ms.median is not None else None
+    value = o.p95_ms.median if o is not None else None
+    name = f"p95 at half of stock's saturation rate ({num(half, 0)} msg/s) <= 1.3 x stock's"
+    found.append(_target(name, value, limit, "ms", _le(value, limit), errors_of(_phases(doc, "ours", [half]))))
+    p95_o, p95_s = _seq(ours, "p95_ms").median, _seq(stock, "p95_ms").median
+    limit = None if p95_s is None else p95_s * 1.3
+    problems = errors_of(ours.get("sequential") or [])
+    found.append(_target("one-at-a-time p95 <= 1.3 x stock's", p95_o, limit, "ms", _le(p95_o, limit), problems))
+    upto = sat_s if sat_s is not None else (max(rates) if rates and not has_stock else None)
+    below = [r for r in rates if upto is not None and r <= upto]
+    errs, unexp = errors_of(_phases(doc, "ours", below))
+    name = f"0 errors and unexpected replies up to stock's saturation rate ({num(upto, 0)} msg/s)"
+    found.append(_target(name, errs + unexp if below else None, 0, "", _le(errs + unexp, 0) if below else None))
+    rss_o = (ours.get("rss_mb") or {}).get("after_warmup", {}).get("rasa")
+    rss_s = (stock.get("rss_mb") or {}).get("after_warmup", {}).get("rasa")
+    limit = None if rss_s is None else rss_s * 1.2
+    found.append(_target("Rasa server RSS after warm-up <= 1.2 x stock's", rss_o, limit, "MB", _le(rss_o, limit)))
+    cold_o = spread(ours.get("cold_starts_s") or []).median
+    cold_s = spread(stock.get("cold_starts_s") or []).median
+    limit = None if cold_s is None else cold_s * 1.2
+    found.append(_target("cold start <= 1.2 x stock's", cold_o, limit, "s", _le(cold_o, limit)))
+    scale = doc.get("scale") or {}
+    value, scale_problems = scale.get("ratio"), None
+    if scale.get("runs"):
+        one, two = scale["figures"]["1"]["problems"], scale["figures"]["2"]["problems"]
+        scale_problems = (one[0] + two[0] + one[2] + two[2], one[1] + two[1])  # log ERROR lines count as errors
+    name = "two Rasa processes' CPU per turn <= 1.15 x one's"
+    found.append(_target(name, value, SCALE_RATIO, "×", _le(value, SCALE_RATIO), scale_problems))
+    nlu = doc.get("nlu") or {}
+    rate = nlu.get("messages_per_s")
+    met = None if rate is None else rate >= NLU_MIN_PER_S
+    found.append(_target("NLU path incl. learned layer >= 300 messages/s, one core", rate, NLU_MIN_PER_S, "msg/s", met))
     return found
 
 
-def target_line(target: Target) -> str:
+def verdict(target: Dict[str, Any]) -> str:
+    return "n/a" if target["met"] is None else ("met" if target["met"] else "MISSED")
+
+
+def problems_text(target: Dict[str, Any]) -> str:
+    if target["errors"] is None:
+        return "–"
+    return f"{target['errors']} / {target['unexpected']}"
+
+
+def target_line(target: Dict[str, Any]) -> str:
     return (
-        f"target {target.verdict} [{target.name}] ours={num(target.ours)} "
-        f"limit={num(target.limit)} {target.unit}".rstrip()
+        f"target {verdict(target)} [{target['name']}] ours={num(target['ours'], 2)} limit={num(target['limit'], 2)} "
+        f"{target['unit']} errors/unexpected={problems_text(target)}"
     )
 
 
-def ratio_lines(ours: BotFigures, stock: BotFigures, levels: Sequence[int]) -> List[str]:
-    seq_o, seq_s = ours.load.sequential, stock.load.sequential
-    fields: List[Tuple[str, Optional[float]]] = [
-        ("rest_turn_latency_p95", ratio(seq_o.p95_ms if seq_o else None, seq_s.p95_ms if seq_s else None)),
+# ---------------------------------------------------------------------------------------- tables
+
+
+def _load1(text: str) -> Optional[float]:
+    try:
+        return float(text.split(",")[0])
+    except (ValueError, IndexError):
+        return None
+
+
+def open_loop_table(doc: Dict[str, Any]) -> List[str]:
+    results = _results(doc)
+    if not results.phases:
+        return ["Open loop: not measured."]
+    settings = results.settings
+    lines = [
+        f"**Open loop**: Poisson arrivals at each rate, latency from the intended send time; "
+        f"{settings.get('repeats')} repeats of {num(settings.get('window'), 0)} s windows after "
+        f"{num(settings.get('warmup'), 0)} s of warm-up (the last second left out too), ours and stock alternating "
+        "phase by phase; median (min–max) over repeats.",
+        "",
+        "| rate (msg/s) | bot | p50 ms | p95 ms | p99 ms | throughput (turns/s) | errors | unexpected | samples "
+        "| load average (1 min, max) | CPU steal (ticks) | load generator CPU s (median) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for pace in (HUMAN, FULL):
-        for people in levels:
-            o, s = ours.load.concurrent.get((pace, people)), stock.load.concurrent.get((pace, people))
-            if o is None and s is None:
-                continue
-            fields.append((f"{pace}_{people}_p95", ratio(o.p95_ms if o else None, s.p95_ms if s else None)))
-            throughputs = (o.throughput if o else None, s.throughput if s else None)
-            fields.append((f"{pace}_{people}_throughput", ratio(*throughputs)))
-    fields += [
-        ("rasa_rss_after_warmup", ratio(ours.rss_warm.get("rasa"), stock.rss_warm.get("rasa"))),
-        ("rasa_rss_after_load", ratio(ours.rss_load.get("rasa"), stock.rss_load.get("rasa"))),
-        ("cold_start", ratio(ours.cold_start_s, stock.cold_start_s)),
-        ("train", ratio(ours.train_s, stock.train_s)),
-    ]
-    return ["ratio ours/stock " + " ".join(f"{name}={num(value, 2)}" for name, value in fields)]
+    for rate in sorted({f.rate for f in results.figures()}):
+        for f in [f for f in results.figures() if f.rate == rate]:
+            phases = [p for p in results.phases if p.bot == f.bot and p.rate == rate]
+            loads = [x for x in (_load1(p.load_average) for p in phases) if x is not None]
+            steal = [p.steal_ticks for p in phases if p.steal_ticks is not None]
+            generator = spread([p.generator_cpu_s for p in phases]).median
+            lines.append(
+                f"| {f.rate:g} | {f.bot} | {cell(f.p50_ms)} | {cell(f.p95_ms)} | {cell(f.p99_ms)} | "
+                f"{cell(f.throughput, 1)} | {f.errors} | {f.unexpected} | {f.samples} | "
+                f"{num(max(loads) if loads else None, 2)} | {sum(steal) if steal else 'n/a'} | {num(generator, 2)} |"
+            )
+    lines.append("")
+    top = max(p.rate for p in results.phases)
+    for bot in dict.fromkeys(p.bot for p in results.phases):
+        sat = results.saturation(bot)
+        text = "below the lowest rate measured" if sat is None else f"{sat:g} msg/s"
+        if sat == top:
+            text += " (the highest rate measured: at least this)"
+        lines.append(f"Saturation rate ({bot}, highest rate with median p99 < 1 s and no error): {text}.  ")
+    return lines
 
 
-# ---------------------------------------------------------------------------------------- table
-
-
-def markdown(
-    machine: Machine,
-    mode: str,
-    ours: BotFigures,
-    stock: BotFigures,
-    levels: Sequence[int],
-    nlu: Optional[NluFigures],
-    found: Sequence[Target],
-) -> str:
-    """The README table: figures side by side with the ratio, then the targets."""
+def markdown(doc: Dict[str, Any]) -> str:
+    """The README's benchmark tables, from the JSON document of one run."""
+    m = doc.get("machine") or {}
+    ours, stock = _bot(doc, "ours"), _bot(doc, "stock")
+    results = _results(doc)
+    duration = doc.get("duration_s")
     rows: List[Tuple[str, str, str, str]] = []
 
-    def add(label: str, o: Optional[float], s: Optional[float], digits: int = 1, show_ratio: bool = True) -> None:
-        r = ratio(o, s) if show_ratio else None
-        rows.append((label, num(o, digits), num(s, digits), num(r, 2)))
+    def add(label: str, o: Optional[float], s: Optional[float], digits: int = 1) -> None:
+        rows.append((label, num(o, digits), num(s, digits), num(ratio(o, s), 2)))
 
-    add("training time (s)", ours.train_s, stock.train_s)
-    add("cold start: process start → first full answer (s, median)", ours.cold_start_s, stock.cold_start_s)
-    add("Rasa server RSS after warm-up (MB)", ours.rss_warm.get("rasa"), stock.rss_warm.get("rasa"), 0)
-    add("Rasa server RSS after load (MB)", ours.rss_load.get("rasa"), stock.rss_load.get("rasa"), 0)
-    add("Rasa server peak RSS (MB)", ours.rss_peak.get("rasa"), stock.rss_peak.get("rasa"), 0)
-    add("action server RSS after warm-up (MB)", ours.rss_warm.get("actions"), None, 0, False)
-    add("action server RSS after load (MB)", ours.rss_load.get("actions"), None, 0, False)
-    seq_o, seq_s = ours.load.sequential, stock.load.sequential
-    for q in ("p50", "p95", "p99"):
-        add(
-            f"REST turn latency, one at a time, {q} (ms)",
-            getattr(seq_o, f"{q}_ms") if seq_o else None,
-            getattr(seq_s, f"{q}_ms") if seq_s else None,
-        )
-    for pace, label in ((HUMAN, "human pace 2–4 s"), (FULL, "full speed")):
-        for people in levels:
-            o, s = ours.load.concurrent.get((pace, people)), stock.load.concurrent.get((pace, people))
-            if o is None and s is None:  # not measured in this mode
-                continue
-            add(f"{people} conversations, {label}: p95 (ms)", o.p95_ms if o else None, s.p95_ms if s else None)
-            add(
-                f"{people} conversations, {label}: throughput (turns/s)",
-                o.throughput if o else None,
-                s.throughput if s else None,
-            )
-            rows.append(
-                (
-                    f"{people} conversations, {label}: errors / turns",
-                    f"{o.error_count} / {o.n}" if o else "n/a",
-                    f"{s.error_count} / {s.n}" if s else "n/a",
-                    "",
-                )
-            )
+    def train(bot: Dict[str, Any], step: str) -> Optional[float]:
+        return ((bot.get("train") or {}).get("steps_s") or {}).get(step)
+
+    add(
+        "training time, every step (s)",
+        (ours.get("train") or {}).get("total_s"),
+        (stock.get("train") or {}).get("total_s"),
+    )
+    steps = (
+        ("build_spacy", "spaCy pipeline build"),
+        ("generate_nlu", "generated NLU data"),
+        ("rasa_train", "`rasa train`, fresh cache"),
+        ("rasa_init", "`rasa init` (not counted)"),
+    )
+    for step, label in steps:
+        if train(ours, step) is not None or train(stock, step) is not None:
+            rows.append((f"… {label} (s)", num(train(ours, step)), num(train(stock, step)), ""))
+    cold_o, cold_s = spread(ours.get("cold_starts_s") or []), spread(stock.get("cold_starts_s") or [])
     rows.append(
         (
-            "ERROR lines in the Rasa server log during the load",
-            str(sum(ours.log_errors.values())) if ours.cold_starts_s else "n/a",
-            str(sum(stock.log_errors.values())) if stock.cold_starts_s else "n/a",
-            "",
+            f"cold start: process start → first full answer (s), {len(ours.get('cold_starts_s') or [])} runs",
+            cell(cold_o, 1),
+            cell(cold_s, 1),
+            num(ratio(cold_o.median, cold_s.median), 2),
         )
     )
-    if nlu is not None:
-        rows.append(("symptom extractor alone (messages/s)", f"{nlu.messages_per_s:.0f}", "n/a", ""))
-        rows.append(("learned red-flag layer alone, p95 per message (ms)", num(nlu.learned_p95_ms, 2), "n/a", ""))
+    for when, label in (("after_warmup", "after warm-up"), ("after_load", "after load"), ("peak", "peak")):
+        get_o = (ours.get("rss_mb") or {}).get(when) or {}
+        get_s = (stock.get("rss_mb") or {}).get(when) or {}
+        add(f"Rasa server RSS {label} (MB)", get_o.get("rasa"), get_s.get("rasa"), 0)
+        rows.append((f"action server RSS {label} (MB)", num(get_o.get("actions"), 0), "none", ""))
+    repeats = len(ours.get("sequential") or [])
+    for q in ("p50", "p95", "p99"):
+        o, s = _seq(ours, f"{q}_ms"), _seq(stock, f"{q}_ms")
+        rows.append(
+            (f"one at a time, {q} (ms), {repeats} repeats", cell(o, 1), cell(s, 1), num(ratio(o.median, s.median), 2))
+        )
+    eo, uo = errors_of(ours.get("sequential") or [])
+    es, us = errors_of(stock.get("sequential") or [])
+    rows.append((
+        "one at a time: errors / unexpected / turns",
+        f"{eo} / {uo} / {sum(s['n'] for s in ours.get('sequential') or [])}",
+        f"{es} / {us} / {sum(s['n'] for s in stock.get('sequential') or [])}" if stock.get("sequential") else "n/a",
+        "",
+    ))  # fmt: skip
+    if results.phases:
+        has_stock = any(p.bot == "stock" for p in results.phases)
+        add(
+            "open-loop saturation rate (msg/s)",
+            results.saturation("ours"),
+            results.saturation("stock") if has_stock else None,
+            0,
+        )
+    rows.append((
+        "ERROR lines in the Rasa server log during the load",
+        str(sum((ours.get("log_errors") or {}).values())) if ours else "n/a",
+        str(sum((stock.get("log_errors") or {}).values())) if stock else "n/a",
+        "",
+    ))  # fmt: skip
+    nlu = doc.get("nlu")
+    if nlu:
+        rows.append(("NLU path incl. learned layer, one core (messages/s)", f"{nlu['messages_per_s']:.0f}", "n/a", ""))
     lines = [
-        f"Machine: {machine.cpu}, nproc={machine.nproc}, {machine.mem_gb:.0f} GB RAM; Python {machine.python}, "
-        f"Rasa {machine.rasa}; `python -m bench{' --quick' if mode == 'quick' else ''}`, "
-        f"{time.strftime('%Y-%m-%d')}. Stock = `rasa init` project (DIET/TED), no action server.",
+        f"Machine: {m.get('cpu')}, nproc={m.get('nproc')}, {m.get('mem_gb')} GB RAM; Python {m.get('python')}, "
+        f"Rasa {m.get('rasa')}; `python -m bench{' --quick' if doc.get('mode') == 'quick' else ''}`, "
+        f"{doc.get('date')}, "
+        f"commit `{doc.get('commit')}`, {num(duration / 60 if duration else None)} min (estimate "
+        f"{num((doc.get('estimate_s') or 0) / 60)} min); load average {m.get('loadavg_start')} at start, "
+        f"{m.get('loadavg_end')} at end; CPU steal {m.get('steal_ticks', 'n/a')} ticks during the run. "
+        "Stock = `rasa init` project (DIET/TED), no action server. Generated by `python -m bench.report` from the "
+        "run's JSON.",
         "",
         "| figure | ours | stock | ours ÷ stock |",
         "|---|---|---|---|",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
         "",
-        "Latency percentiles are over answered turns; failed turns (timeouts at 30 s, empty replies, the guard's "
-        "apology or fallback) are in the errors rows and not in the percentiles, so compare latencies only where "
-        "both sides have 0 errors.",
+        *open_loop_table(doc),
         "",
-        "| target | ours | limit | |",
-        "|---|---|---|---|",
-        *(f"| {t.name} | {num(t.ours)} {t.unit} | {num(t.limit)} {t.unit} | {t.verdict} |" for t in found),
+    ]
+    from bench.scale import ScaleFigures
+
+    scale = doc.get("scale")
+    lines.append(ScaleFigures.from_dict(scale).markdown() if scale else "Scale-out: not measured.")
+    lines += [
+        "",
+        "| target | ours | limit | errors / unexpected | |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {t['name']} | {num(t['ours'], 2)} {t['unit']} | {num(t['limit'], 2)} {t['unit']} | "
+            f"{problems_text(t)} | {verdict(t)} |"
+            for t in targets(doc)
+        ),
     ]
     return "\n".join(lines)
+
+
+def replace_between(text: str, block: str) -> str:
+    """`text` with what lies between the bench markers replaced by `block` (markers kept)."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < 0 or end < start or text.count(BEGIN) != 1 or text.count(END) != 1:
+        raise ValueError(f"expected one {BEGIN} and, after it, one {END}")
+    return text[: start + len(BEGIN)] + "\n" + block.strip("\n") + "\n" + text[end:]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__.split("\n\n")[0])
+    parser.add_argument("json", type=Path, help="the file `python -m bench --json FILE` wrote")
+    parser.add_argument("--readme", type=Path, help="replace the tables between the bench markers of this file")
+    args = parser.parse_args(argv)
+    doc = json.loads(args.json.read_text(encoding="utf-8"))
+    table = markdown(doc)
+    print(table)
+    if args.readme:
+        args.readme.write_text(replace_between(args.readme.read_text(encoding="utf-8"), table), encoding="utf-8")
+        print(f"# {args.readme}: tables replaced", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

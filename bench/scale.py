@@ -1,54 +1,103 @@
-"""`python -m bench.scale`: two Rasa processes on PostgreSQL + Redis against one, at full speed.
+"""`python -m bench.scale`: what predicts scaling on more cores, one against two Rasa processes.
 
 The scale-out set-up of the README (deploy/endpoints.scale.yml): conversations in PostgreSQL,
-locks in Redis, one action server, N Rasa server processes. Each configuration gets its own new
-database (so neither run reads the other's conversations) and its own Redis key prefix. Turns of
-one conversation rotate over the processes (`bench.load.server_for`), as behind a proxy without
-sticky sessions: every turn's state goes through the stores, locks are taken and released by
-different processes (each person waits for a reply, so one conversation's locks are not contended
-here; tests/e2e/test_scale_out.py does that), and the `expect` checks of the scripts would catch a
-lost or doubled turn: the target counts as met only with no errors, no unexpected reply and no
-ERROR line in the Rasa logs. CPU seconds of each part
-(Rasa processes, action server, this load generator, the rest of the machine: PostgreSQL, Redis,
-other people's work) say where a 2-core machine's time went. Figures are printed, never asserted.
+locks in Redis, one action server, N Rasa server processes. Both set-ups (one process, two
+processes) run at the same time, each on its own new database (created and dropped by this run
+only, `bot/stores/scratch.py`) and its own Redis key prefix, and are measured in turn (one, two,
+then two, one, ...) at the same open-loop rate, below saturation (`bench.open_loop`). Turns of one
+conversation rotate over the processes (`bench.load.server_for`), as behind a proxy without
+sticky sessions, so every turn's state goes through the stores.
+
+The figure is CPU seconds per turn across all of the bot's processes (the Rasa process or
+processes and the action server, with their children): utime + stime from /proc/PID/stat at the
+start and at the end of each phase's measurement window, divided by the turns of that window. On
+a 2-core machine shared with the load generator, throughput of two processes says little about
+more cores; the CPU one turn costs does: if two processes need no more CPU per turn than one
+(target: at most 1.15 x), N processes on N cores serve about N times the turns. Errors, unexpected
+replies and ERROR lines in the Rasa logs are printed beside the figure and fail its target.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import resource
 import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bench import conversations, servers
-from bench.load import Summary, run_load, webhook
-from bench.report import errors_text, num, summary_fields
+from bench.load import run_load, webhook
+from bench.report import Spread, cell, loadavg, num, spread
 from bot.stores import scratch
 
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", scratch.ADMIN_URL)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
-TARGET_RATIO = 1.6
+TARGET_RATIO = 1.15  # two processes' CPU per turn at most this times one's
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------------------------------- CPU time
 
 
+def parse_stat(text: str) -> Tuple[int, int, int]:
+    """(pid, ppid, utime + stime in clock ticks) from the text of /proc/PID/stat.
+
+    The command name is in parentheses and may contain spaces and ")": fields are counted after
+    the last ")"; there, index 1 is the ppid (field 4) and 11, 12 are utime, stime (fields 14, 15).
+    """
+    head, tail = text.rsplit(")", 1)
+    fields = tail.split()
+    return int(head.split("(", 1)[0]), int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def tree_ticks(stats: Iterable[str], roots: Sequence[int]) -> int:
+    """utime + stime ticks of the `roots` and all their descendants (each process counted once),
+    from the texts of every /proc/PID/stat."""
+    ticks: Dict[int, int] = {}
+    children: Dict[int, List[int]] = {}
+    for text in stats:
+        try:
+            pid, ppid, used = parse_stat(text)
+        except (ValueError, IndexError):
+            continue
+        ticks[pid] = used
+        children.setdefault(ppid, []).append(pid)
+    seen: set = set()
+    todo = [r for r in roots if r in ticks]
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        todo.extend(children.get(pid, []))
+    return sum(ticks[pid] for pid in seen)
+
+
+def all_stats() -> List[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found.append((entry / "stat").read_text())
+            except OSError:
+                continue
+    return found
+
+
+def cpu_s(roots: Sequence[int]) -> float:
+    """User + system CPU seconds of these processes and their descendants, now."""
+    return tree_ticks(all_stats(), roots) / TICKS
+
+
 def process_cpu_s(pid: int) -> float:
     """User + system CPU seconds of one process and its descendants (/proc/PID/stat)."""
-    total = 0.0
-    for current in servers.process_tree(pid):
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
-    return total
+    return cpu_s([pid])
 
 
 def machine_busy_s() -> float:
@@ -56,31 +105,6 @@ def machine_busy_s() -> float:
     from /proc/stat; not idle, iowait, or time stolen by the host's other guests."""
     values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return sum(values[i] for i in (0, 1, 2, 5, 6)) / TICKS
-
-
-# CpuUse's fields and how the table names them.
-CPU_PARTS = {
-    "rasa": "Rasa server(s)",
-    "actions": "action server",
-    "load_generator": "load generator",
-    "rest": "rest of machine (PostgreSQL, Redis, …)",
-}
-
-
-@dataclass(frozen=True)
-class CpuUse:
-    """CPU seconds spent during one load phase, by part."""
-
-    rasa: float
-    actions: float
-    load_generator: float
-    rest: float
-
-    def line(self) -> str:
-        return (
-            f"cpu_s rasa={self.rasa:.1f} actions={self.actions:.1f} "
-            f"load_generator={self.load_generator:.1f} rest_of_machine={self.rest:.1f}"
-        )
 
 
 # ---------------------------------------------------------------------------------------- set-up
@@ -145,10 +169,11 @@ class Cluster:
         return [webhook(bot.url) for bot in self.bots]
 
     def cpu(self) -> Dict[str, float]:
-        rasa = sum(process_cpu_s(bot.rasa.pid) for bot in self.bots if bot.rasa)
-        first = self.bots[0]
-        actions = process_cpu_s(first.actions.pid) if first.actions else 0.0
-        return {"rasa": rasa, "actions": actions}
+        """CPU seconds so far of the Rasa processes and of the action server (with children)."""
+        stats = all_stats()
+        rasa = [bot.rasa.pid for bot in self.bots if bot.rasa]
+        actions = [bot.actions.pid for bot in self.bots if bot.actions]
+        return {"rasa": tree_ticks(stats, rasa) / TICKS, "actions": tree_ticks(stats, actions) / TICKS}
 
     def stop(self) -> None:
         for bot in reversed(self.bots):
@@ -164,122 +189,199 @@ class Cluster:
         return sum(sum(bot.log_errors().values()) for bot in self.bots)
 
 
-@dataclass(frozen=True)
-class Phase:
+@dataclass
+class Run:
+    """One measured phase of one set-up: the window's summary and CPU seconds by part."""
+
     processes: int
-    people: int
-    summary: Summary
-    cpu: CpuUse
+    repeat: int
+    summary: Dict[str, Any]
+    cpu_s: Dict[str, float]
     log_errors: int
+    load_average: str = ""
+    generator_cpu_s: float = 0.0
 
     @property
-    def clean(self) -> bool:
-        """No failed turn, no unexpected reply, no ERROR in the Rasa logs."""
-        return self.summary.error_count == 0 and self.summary.unexpected == 0 and self.log_errors == 0
+    def turns(self) -> int:
+        return int(self.summary["n"])
+
+    @property
+    def cpu_per_turn_ms(self) -> Optional[float]:
+        """CPU milliseconds per turn, Rasa process(es) + action server."""
+        if not self.turns:
+            return None
+        return 1000 * (self.cpu_s["rasa"] + self.cpu_s["actions"]) / self.turns
+
+    @property
+    def errors(self) -> int:
+        return int(sum(self.summary["errors"].values()))
+
+    @property
+    def unexpected(self) -> int:
+        return int(self.summary["unexpected"])
 
     def line(self) -> str:
+        s = self.summary
         return (
-            f"scale processes={self.processes} users={self.people} pace=full "
-            f"throughput_turns_per_s={self.summary.throughput:.1f} wall_s={self.summary.wall_s:.1f} "
-            f"latency_ms {summary_fields(self.summary)} rasa_log_errors={self.log_errors} {self.cpu.line()}"
+            f"scale processes={self.processes} repeat={self.repeat + 1} turns={self.turns} "
+            f"cpu_per_turn_ms={num(self.cpu_per_turn_ms, 2)} cpu_s_rasa={self.cpu_s['rasa']:.2f} "
+            f"cpu_s_actions={self.cpu_s['actions']:.2f} cpu_s_rest_of_machine={self.cpu_s.get('rest', 0.0):.2f} "
+            f"p50={num(s['p50_ms'])} p95={num(s['p95_ms'])} p99={num(s['p99_ms'])} "
+            f"errors={self.errors} unexpected={self.unexpected} rasa_log_errors={self.log_errors} "
+            f"loadavg={self.load_average} generator_cpu_s={self.generator_cpu_s:.2f}"
         )
-
-
-def measure(cluster: Cluster, levels: Sequence[int], min_turns: int, warmup_turns: int) -> List[Phase]:
-    """Warm up, then one full-speed phase per concurrency level, with CPU seconds by part."""
-    scripts = conversations.OURS
-    asyncio.run(run_load(cluster.urls, scripts, len(cluster.urls), warmup_turns, None))
-    phases: List[Phase] = []
-    for people in levels:
-        cluster.mark_logs()
-        before, machine_before, own_before = cluster.cpu(), machine_busy_s(), sum(os.times()[:2])
-        summary = asyncio.run(run_load(cluster.urls, scripts, people, min_turns, None))
-        after, machine_after, own_after = cluster.cpu(), machine_busy_s(), sum(os.times()[:2])
-        rasa, actions = after["rasa"] - before["rasa"], after["actions"] - before["actions"]
-        own = own_after - own_before
-        rest = max(0.0, machine_after - machine_before - rasa - actions - own)
-        phase = Phase(cluster.processes, people, summary, CpuUse(rasa, actions, own, rest), cluster.log_errors())
-        print(phase.line(), flush=True)
-        phases.append(phase)
-    return phases
 
 
 @dataclass
 class ScaleFigures:
-    """Full-speed phases for one and for two processes; `skipped` says why there are none."""
+    """The phases of both set-ups at one rate; `skipped` says why there are none."""
 
-    one: Dict[int, Phase] = field(default_factory=dict)
-    two: Dict[int, Phase] = field(default_factory=dict)
+    rate: float = 0.0
+    seconds: float = 0.0
+    warmup: float = 0.0
+    runs: List[Run] = field(default_factory=list)
+    started_s: Dict[str, List[float]] = field(default_factory=dict)
     skipped: str = ""
 
-    def ratio(self, people: int) -> Optional[float]:
-        one, two = self.one.get(people), self.two.get(people)
-        if one is None or two is None or one.summary.throughput == 0:
+    def of(self, processes: int) -> List[Run]:
+        return [r for r in self.runs if r.processes == processes]
+
+    def per_turn(self, processes: int) -> Spread:
+        return spread([r.cpu_per_turn_ms for r in self.of(processes)])
+
+    def problems(self, processes: int) -> Tuple[int, int, int]:
+        """Errors, unexpected replies and Rasa log ERROR lines over this set-up's phases."""
+        runs = self.of(processes)
+        return sum(r.errors for r in runs), sum(r.unexpected for r in runs), sum(r.log_errors for r in runs)
+
+    def ratio(self) -> Optional[float]:
+        one, two = self.per_turn(1).median, self.per_turn(2).median
+        if one is None or two is None or one == 0:
             return None
-        return two.summary.throughput / one.summary.throughput
+        return two / one
+
+    def met(self) -> Optional[bool]:
+        value = self.ratio()
+        if value is None:
+            return None
+        return value <= TARGET_RATIO and self.problems(1) == (0, 0, 0) and self.problems(2) == (0, 0, 0)
 
     def lines(self) -> List[str]:
-        found = []
-        for people in sorted(set(self.one) & set(self.two)):
-            value = self.ratio(people)
-            clean = all(p.clean for p in (self.one[people], self.two[people]))
-            verdict = "n/a" if value is None else ("met" if value >= TARGET_RATIO and clean else "MISSED")
-            found.append(
-                f"target {verdict} [two processes' throughput at {people} >= {TARGET_RATIO} x one process] "
-                f"ratio={num(value, 2)} errors_one={errors_text(self.one[people].summary)} "
-                f"errors_two={errors_text(self.two[people].summary)} "
-                f"unexpected={self.one[people].summary.unexpected}/{self.two[people].summary.unexpected} "
-                f"log_errors={self.one[people].log_errors}/{self.two[people].log_errors}"
-            )
-        return found
+        if self.skipped or not self.runs:
+            return []
+        met = self.met()
+        verdict = "n/a" if met is None else ("met" if met else "MISSED")
+        return [
+            f"target {verdict} [two processes' CPU per turn <= {TARGET_RATIO} x one's] ratio={num(self.ratio(), 2)} "
+            f"one_ms={num(self.per_turn(1).median, 2)} two_ms={num(self.per_turn(2).median, 2)} "
+            "errors/unexpected/log_errors one={}/{}/{} two={}/{}/{}".format(*self.problems(1), *self.problems(2))
+        ]
+
+    def to_dict(self) -> Dict[str, Any]:
+        data = asdict(self)
+        data["figures"] = {
+            str(n): {"cpu_per_turn_ms": asdict(self.per_turn(n)), "problems": self.problems(n)} for n in (1, 2)
+        }
+        data["ratio"], data["met"] = self.ratio(), self.met()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> ScaleFigures:
+        runs = [Run(**r) for r in data.get("runs", [])]
+        keep = ("rate", "seconds", "warmup", "started_s", "skipped")
+        return cls(runs=runs, **{k: data[k] for k in keep if k in data})
 
     def markdown(self) -> str:
         if self.skipped:
             return f"Scale-out (PostgreSQL + Redis): not measured ({self.skipped})."
+        if not self.runs:
+            return "Scale-out (PostgreSQL + Redis): not measured."
+
+        def part(processes: int, key: str) -> Spread:
+            return spread([1000 * r.cpu_s.get(key, 0.0) / r.turns if r.turns else None for r in self.of(processes)])
+
+        def p(processes: int, q: str) -> Spread:
+            return spread([r.summary[f"{q}_ms"] for r in self.of(processes)])
+
         rows = [
-            "| scale-out, full speed (PostgreSQL + Redis lock store) | one process | two processes | two ÷ one |",
+            f"Scale-out on PostgreSQL + Redis at {self.rate:g} msg/s open loop, {len(self.of(1))} interleaved "
+            f"repeats of {self.seconds - self.warmup - 1:g} s windows; median (min–max).",
+            "",
+            "| figure | one Rasa process | two Rasa processes | two ÷ one |",
             "|---|---|---|---|",
+            f"| CPU ms per turn, Rasa + action server | {cell(self.per_turn(1), 2)} | {cell(self.per_turn(2), 2)} | "
+            f"{num(self.ratio(), 2)} |",
+            f"| … of which Rasa process(es) | {cell(part(1, 'rasa'), 2)} | {cell(part(2, 'rasa'), 2)} | |",
+            f"| … of which action server | {cell(part(1, 'actions'), 2)} | {cell(part(2, 'actions'), 2)} | |",
+            f"| CPU ms per turn, rest of machine (PostgreSQL, Redis, …) | {cell(part(1, 'rest'), 2)} | "
+            f"{cell(part(2, 'rest'), 2)} | |",
+            f"| p95 (ms) | {cell(p(1, 'p95'))} | {cell(p(2, 'p95'))} | |",
+            "| errors / unexpected / Rasa log ERRORs | {} / {} / {} | {} / {} / {} | |".format(
+                *self.problems(1), *self.problems(2)
+            ),
+            f"| turns measured | {sum(r.turns for r in self.of(1))} | {sum(r.turns for r in self.of(2))} | |",
         ]
-        for people in sorted(set(self.one) & set(self.two)):
-            one, two = self.one[people], self.two[people]
-            rows.append(
-                f"| {people} conversations: throughput (turns/s) | {one.summary.throughput:.1f} | "
-                f"{two.summary.throughput:.1f} | {num(self.ratio(people), 2)} |"
-            )
-            rows.append(
-                f"| {people} conversations: p95 (ms) | {num(one.summary.p95_ms)} | {num(two.summary.p95_ms)} | |"
-            )
-            rows.append(
-                f"| {people} conversations: errors, unexpected replies, log ERRORs / turns | "
-                f"{one.summary.error_count}, {one.summary.unexpected}, {one.log_errors} / {one.summary.n} | "
-                f"{two.summary.error_count}, {two.summary.unexpected}, {two.log_errors} / {two.summary.n} | |"
-            )
-            for part, label in CPU_PARTS.items():
-                rows.append(
-                    f"| {people} conversations: CPU s, {label} | "
-                    f"{getattr(one.cpu, part):.1f} | {getattr(two.cpu, part):.1f} | |"
-                )
         return "\n".join(rows)
 
 
-def run(model: Path, workdir: Path, levels: Sequence[int], min_turns: int, warmup_turns: int = 10) -> ScaleFigures:
-    """One process, then two, each on a new database; phases at each level of concurrency."""
-    figures = ScaleFigures()
+def measure_run(cluster: Cluster, rate: float, seconds: float, warmup: float, repeat: int) -> Run:
+    """One open-loop phase on `cluster`; CPU seconds read at the window's start and end."""
+    from bench import open_loop
+
+    marks: Dict[str, Tuple[Dict[str, float], float, float]] = {}
+
+    def mark(what: str) -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        marks[what] = (cluster.cpu(), machine_busy_s(), usage.ru_utime + usage.ru_stime)
+
+    cluster.mark_logs()
+    summary = asyncio.run(
+        open_loop.open_loop(
+            cluster.urls, conversations.OURS, rate, seconds, warmup, 7000 + 100 * repeat + int(rate), 30.0, mark
+        )
+    )
+    (cpu0, busy0, own0), (cpu1, busy1, own1) = marks["start"], marks["end"]
+    rasa, actions, own = cpu1["rasa"] - cpu0["rasa"], cpu1["actions"] - cpu0["actions"], own1 - own0
+    rest = max(0.0, busy1 - busy0 - rasa - actions - own)
+    cpu = {"rasa": round(rasa, 3), "actions": round(actions, 3), "rest": round(rest, 3)}
+    return Run(
+        cluster.processes,
+        repeat,
+        open_loop.summary_dict(summary),
+        cpu,
+        cluster.log_errors(),
+        loadavg(),
+        round(own, 3),
+    )
+
+
+def run(
+    model: Path, workdir: Path, rate: float, seconds: float, warmup: float, repeats: int, warmup_turns: int = 10
+) -> ScaleFigures:
+    """Both set-ups at once, each on its own new database; `repeats` phases each, interleaved."""
+    figures = ScaleFigures(rate=rate, seconds=seconds, warmup=warmup)
     missing = services_missing()
     if missing:
         figures.skipped = f"PostgreSQL or Redis not reachable: {missing}"
         print(f"scale skipped: {figures.skipped}", flush=True)
         return figures
-    for processes, into in ((1, figures.one), (2, figures.two)):
-        with scratch.scratch_database(ADMIN_URL) as db_url:
-            cluster = Cluster(processes, model, workdir, db_url)
-            try:
-                starts = cluster.start()
-                print(f"scale processes={processes} started_s=" + ",".join(f"{s:.1f}" for s in starts), flush=True)
-                for phase in measure(cluster, levels, min_turns, warmup_turns):
-                    into[phase.people] = phase
-            finally:
-                cluster.stop()
+    with contextlib.ExitStack() as stack:
+        clusters = []
+        for processes in (1, 2):
+            cluster = Cluster(processes, model, workdir, stack.enter_context(scratch.scratch_database(ADMIN_URL)))
+            stack.callback(cluster.stop)
+            clusters.append(cluster)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # both set-ups start at once
+            starts = list(pool.map(Cluster.start, clusters))
+        for cluster, started in zip(clusters, starts, strict=True):
+            figures.started_s[str(cluster.processes)] = [round(s, 2) for s in started]
+            print(f"scale processes={cluster.processes} started_s=" + ",".join(f"{s:.1f}" for s in started), flush=True)
+            asyncio.run(run_load(cluster.urls, conversations.OURS, len(cluster.urls), warmup_turns, None))
+        for repeat in range(repeats):
+            for cluster in clusters if repeat % 2 == 0 else list(reversed(clusters)):
+                found = measure_run(cluster, rate, seconds, warmup, repeat)
+                print(found.line(), flush=True)
+                figures.runs.append(found)
     for line in figures.lines():
         print(line, flush=True)
     return figures
@@ -289,16 +391,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     import tempfile
 
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", default="10,50", help="comma-separated concurrency levels (default 10,50)")
-    parser.add_argument("--turns", type=int, default=500, help="at least this many turns per phase (default 500)")
+    parser.add_argument("--rate", type=float, default=20.0, help="messages a second, below saturation (default 20)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each phase (default 15)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="first seconds of a phase left out (default 3)")
+    parser.add_argument("--repeats", type=int, default=3, help="phases per set-up, interleaved (default 3)")
     parser.add_argument("--model", type=Path, default=servers.OUR_MODEL)
     args = parser.parse_args(argv)
     if not args.model.exists():
         print(f"{args.model} is missing: run `make train` first", flush=True)
         return 2
-    levels = [int(x) for x in args.users.split(",") if x.strip()]
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        figures = run(args.model, Path(tmp), levels, args.turns)
+        figures = run(args.model, Path(tmp), args.rate, args.seconds, args.warmup, args.repeats)
     print("")
     print(figures.markdown())
     return 0 if not figures.skipped else 2

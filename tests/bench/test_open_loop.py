@@ -38,3 +38,49 @@ def test_saturation_is_the_highest_rate_with_median_p99_under_a_second_and_no_er
     again = load_results(path)
     assert again.saturation("ours") == 20
     assert any("saturation rate (ours): 20 msg/s" in line for line in markdown(again))
+
+
+def test_the_window_leaves_out_the_warm_up_and_the_last_second():
+    from bench.open_loop import window
+
+    assert window(14.0, 3.0) == (3.0, 13.0)
+    assert window(3.0, 3.0) == (3.0, 3.0)
+
+
+async def test_turns_of_a_conversation_rotate_over_several_servers_and_the_window_is_marked():
+    """A fake two-server bot on one port: each conversation's turns alternate between the paths."""
+    from aiohttp import web
+
+    from bench.load import Turn
+    from bench.open_loop import open_loop
+    from bot.harness import free_port
+
+    seen = []
+
+    async def answer(request):
+        body = await request.json()
+        seen.append((request.path, body["sender"]))
+        return web.json_response([{"text": "ok"}])
+
+    app = web.Application()
+    app.router.add_post("/a", answer)
+    app.router.add_post("/b", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    marks = []
+    try:
+        urls = [f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/b"]
+        script = [[Turn("one", expect="ok"), Turn("two"), Turn("three")]]
+        summary = await open_loop(urls, script, 40.0, 2.5, 0.5, 1, 5.0, marks.append)
+    finally:
+        await runner.cleanup()
+    assert marks == ["start", "end"]
+    assert summary.error_count == 0 and summary.unexpected == 0 and summary.n > 0
+    by_sender = {}
+    for path, sender in seen:
+        by_sender.setdefault(sender, []).append(path)
+    assert all(paths == ["/a", "/b", "/a"][: len(paths)] or paths == ["/b", "/a", "/b"][: len(paths)]
+               for paths in by_sender.values())  # fmt: skip
+    assert {paths[0] for paths in by_sender.values() if len(paths) > 1} == {"/a", "/b"}

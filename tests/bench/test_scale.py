@@ -1,29 +1,29 @@
-"""The scale-out benchmark's pure parts: its endpoints, database URLs, and how it judges the ratio."""
+"""The scale-out benchmark's pure parts: its endpoints, CPU accounting from /proc text, and how it
+judges two processes' CPU per turn against one's."""
+
+import os
+from dataclasses import replace
 
 import yaml
 
-from bench.load import Summary
-from bench.scale import TARGET_RATIO, CpuUse, Phase, ScaleFigures, stores_yaml
+from bench.scale import TARGET_RATIO, Run, ScaleFigures, parse_stat, stores_yaml, tree_ticks
 
 
-def summary(throughput: float, errors: int = 0) -> Summary:
-    ok = int(throughput * 10)
-    return Summary(
-        n=ok + errors,
-        ok=ok,
-        errors={"timeout": errors} if errors else {},
-        unexpected=0,
-        wall_s=10.0,
-        p50_ms=10.0,
-        p95_ms=20.0,
-        p99_ms=30.0,
-        mean_ms=12.0,
-        max_ms=40.0,
-    )
+def stat(pid: int, ppid: int, utime: int, stime: int, name: str = "python") -> str:
+    """A /proc/PID/stat line: pid (comm) state ppid ... utime (field 14) stime (field 15) ..."""
+    fields = ["S", str(ppid)] + ["0"] * 9 + [str(utime), str(stime)] + ["0"] * 37
+    return f"{pid} ({name}) " + " ".join(fields) + "\n"
 
 
-def phase(processes: int, throughput: float, errors: int = 0) -> Phase:
-    return Phase(processes, 50, summary(throughput, errors), CpuUse(1.0, 0.1, 0.1, 0.2), 0)
+def summary(n: int, errors: int = 0, unexpected: int = 0) -> dict:
+    return {"n": n, "ok": n - errors, "errors": {"timeout": errors} if errors else {}, "unexpected": unexpected,
+            "p50_ms": 20.0, "p95_ms": 40.0, "p99_ms": 60.0, "throughput": n / 10}  # fmt: skip
+
+
+def run(processes: int, repeat: int, rasa_s: float, turns: int = 200, **problems: int) -> Run:
+    errors, unexpected = problems.get("errors", 0), problems.get("unexpected", 0)
+    return Run(processes, repeat, summary(turns, errors, unexpected), {"rasa": rasa_s, "actions": 0.2, "rest": 0.5},
+               problems.get("log_errors", 0), "0.5,0.4,0.3", 0.3)  # fmt: skip
 
 
 def test_stores_are_the_scale_out_endpoints_with_this_runs_database_and_prefix() -> None:
@@ -39,42 +39,64 @@ def test_stores_are_the_scale_out_endpoints_with_this_runs_database_and_prefix()
     }
 
 
-def test_two_processes_at_the_target_ratio_without_errors_meet_it() -> None:
-    figures = ScaleFigures(one={50: phase(1, 40.0)}, two={50: phase(2, 40.0 * TARGET_RATIO)})
-    assert figures.ratio(50) == TARGET_RATIO
-    assert figures.lines()[0].startswith("target met")
+def test_stat_fields_are_counted_after_the_last_parenthesis() -> None:
+    assert parse_stat(stat(42, 7, 150, 30, name="rasa (x) y")) == (42, 7, 180)
 
 
-def test_a_lower_ratio_is_missed() -> None:
-    figures = ScaleFigures(one={50: phase(1, 40.0)}, two={50: phase(2, 60.0)})
-    assert figures.lines()[0].startswith("target MISSED")
+def test_cpu_of_a_tree_sums_the_roots_and_all_their_descendants_once() -> None:
+    texts = [
+        stat(100, 1, 100, 10),  # a Rasa server
+        stat(101, 100, 5, 5),  # its child
+        stat(102, 101, 1, 1),  # a grandchild
+        stat(200, 1, 40, 0),  # the action server
+        stat(300, 1, 999, 999),  # someone else's process
+        "garbage",
+    ]
+    assert tree_ticks(texts, [100]) == 122
+    assert tree_ticks(texts, [100, 200]) == 162
+    assert tree_ticks(texts, [100, 101]) == 122, "a process named twice counts once"
+    assert tree_ticks(texts, [999]) == 0, "a process that is gone counts nothing"
 
 
-def test_errors_miss_the_target_whatever_the_ratio() -> None:
-    figures = ScaleFigures(one={50: phase(1, 40.0)}, two={50: phase(2, 80.0, errors=1)})
-    assert figures.lines()[0].startswith("target MISSED")
+def test_cpu_per_turn_is_rasa_plus_action_server_over_the_windows_turns() -> None:
+    assert run(1, 0, rasa_s=3.8, turns=200).cpu_per_turn_ms == 20.0  # (3.8 + 0.2) s / 200 turns
+    assert run(1, 0, rasa_s=1.0, turns=0).cpu_per_turn_ms is None
 
 
-def test_unexpected_replies_or_logged_errors_miss_the_target() -> None:
-    from dataclasses import replace
+def test_ratio_is_of_the_medians_and_met_within_the_target() -> None:
+    figures = ScaleFigures(20, 14, 3, [run(1, r, 3.8) for r in range(3)] + [run(2, r, 4.0) for r in range(3)])
+    assert figures.per_turn(1).median == 20.0 and figures.per_turn(2).median == 21.0
+    assert figures.ratio() == 21.0 / 20.0 <= TARGET_RATIO
+    assert figures.met() is True and figures.lines()[0].startswith("target met")
+    costly = ScaleFigures(20, 14, 3, [run(1, 0, 3.8), run(2, 0, 5.0)])  # 26 / 20 = 1.3
+    assert costly.met() is False and costly.lines()[0].startswith("target MISSED")
 
-    good = phase(2, 80.0)
-    wrong_reply = replace(good, summary=replace(good.summary, unexpected=1))
-    logged = replace(good, log_errors=2)
-    for two in (wrong_reply, logged):
-        assert ScaleFigures(one={50: phase(1, 40.0)}, two={50: two}).lines()[0].startswith("target MISSED")
+
+def test_errors_unexpected_replies_or_logged_errors_miss_the_target() -> None:
+    for problem in ({"errors": 1}, {"unexpected": 1}, {"log_errors": 2}):
+        figures = ScaleFigures(20, 14, 3, [run(1, 0, 3.8), run(2, 0, 3.8, **problem)])
+        assert figures.ratio() == 1.0
+        assert figures.met() is False, problem
+    assert ScaleFigures(20, 14, 3, [run(1, 0, 3.8), run(2, 0, 3.8, errors=1)]).problems(2) == (1, 0, 0)
 
 
-def test_no_ratio_without_both_runs_and_skips_say_why() -> None:
-    figures = ScaleFigures(one={50: phase(1, 40.0)})
-    assert figures.ratio(50) is None
-    assert figures.lines() == []
+def test_figures_survive_a_json_round_trip() -> None:
+    import json
+
+    figures = ScaleFigures(20, 14, 3, [run(1, 0, 3.8), run(2, 0, 4.0)], {"1": [20.0], "2": [22.0, 23.0]})
+    again = ScaleFigures.from_dict(json.loads(json.dumps(figures.to_dict())))
+    assert again == figures
+    assert "| CPU ms per turn, Rasa + action server | 20.00 | 21.00 | 1.05 |" in again.markdown()
+
+
+def test_no_ratio_without_both_set_ups_and_skips_say_why() -> None:
+    figures = ScaleFigures(20, 14, 3, [run(1, 0, 3.8)])
+    assert figures.ratio() is None and figures.met() is None
     assert "not measured (no PostgreSQL)" in ScaleFigures(skipped="no PostgreSQL").markdown()
+    assert ScaleFigures(skipped="no PostgreSQL").lines() == []
 
 
 def test_cpu_seconds_of_this_process_and_the_machine_grow_with_work() -> None:
-    import os
-
     from bench.scale import machine_busy_s, process_cpu_s
 
     before_own, before_machine = process_cpu_s(os.getpid()), machine_busy_s()
@@ -90,3 +112,8 @@ def test_cpu_of_a_process_that_is_gone_is_zero() -> None:
     from bench.scale import process_cpu_s
 
     assert process_cpu_s(2**22 + 12345) == 0.0
+
+
+def test_a_run_without_turns_is_left_out_of_the_spread() -> None:
+    figures = ScaleFigures(20, 14, 3, [run(1, 0, 3.8), replace(run(1, 1, 3.8), summary=summary(0))])
+    assert figures.per_turn(1).median == 20.0
