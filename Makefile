@@ -119,7 +119,7 @@ state:
 shell: $(MODEL) ## Chat in the terminal (start `make run` in another terminal first, for the actions)
 	$(RASA) shell --model $(MODEL) --port 5006 --quiet
 
-bench: $(MODEL) ## Benchmarks against stock Rasa in the same run (full: about 24 min on 2 cores); make bench QUICK=1 for about 3 min
+bench: $(MODEL) ## Benchmarks against stock Rasa in the same run (full: about 29 min on 2 cores); make bench QUICK=1 for about 3 min
 	$(PY) -m bench $(if $(QUICK),--quick)
 
 vignettes: ## Print vignette figures against a running bot: make vignettes FILE=tests/vignettes/baclofen.yml

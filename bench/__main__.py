@@ -1,6 +1,6 @@
 """`python -m bench [--quick] [--json FILE]`: how fast, how big, how many, against stock Rasa in the same run.
 
-Full mode (for people; about 24 minutes on 2 cores, estimated from the settings below and printed
+Full mode (for people; about 29 minutes on 2 cores, estimated from the settings below and printed
 at the start, the real duration printed at the end):
 1. training, every step timed with a fresh Rasa cache, into a temporary folder: ours = the spaCy
    pipeline build, the generated NLU data and `rasa train`; stock = `rasa init` (which trains once,
@@ -8,15 +8,18 @@ at the start, the real duration printed at the end):
 2. 5 cold starts per bot, alternating ours and stock (the last of each stays up);
 3. warm-up, then memory (Rasa server and action server RSS);
 4. one conversation at a time: 5 repeats of 60 turns, ours and stock alternating;
-5. open-loop load (`bench/open_loop.py`): Poisson arrivals at 5, 10, 20, 30 and 40 messages a
-   second, 5 repeats of each rate, ours and stock alternating phase by phase (first bot swapped
-   every repeat); each phase 14 s = 3 s warm-up + 10 s measurement window + 1 s ramp-down, the
-   ramps left out; saturation rate per bot; memory again;
+5. open-loop load (`bench/open_loop.py`): Poisson arrivals at 10, 20, 30, 40, 50 and 60 messages
+   a second (an earlier run saw both bots saturate between 40 and 60), 5 repeats of each rate,
+   ours and stock alternating phase by phase (first bot swapped every repeat); each phase 14 s =
+   3 s warm-up + 10 s measurement window + 1 s ramp-down, the ramps left out; saturation rate per
+   bot; memory again;
 6. scale-out (`bench/scale.py`): CPU per turn of one and of two Rasa processes on PostgreSQL +
-   Redis at 20 msg/s, 3 interleaved repeats of the same 14 s phases;
+   Redis at 20 msg/s, 3 interleaved repeats of the same 14 s phases; then 2 interleaved repeats
+   at 40, 55 and 70 msg/s for each set-up's saturation rate;
 7. our NLU path alone on one core (`bench/nlu.py`).
-Arithmetic: 5 rates x 5 repeats x 2 bots x (14 s + ~1 s between phases) = 12.5 min of open loop;
-training ~3.5 min, cold starts 5 x (15 + 35 s + stops) ~4.5 min, scale-out ~2.5 min, the rest ~1 min.
+Arithmetic: 6 rates x 5 repeats x 2 bots x (14 s + ~1 s between phases) = 15 min of open loop;
+training ~3.5 min, cold starts 5 x (17 + 37 s) ~4.5 min, scale-out (3 + 3 x 2) x 2 phases of 15 s
+plus starting = 5.3 min, the rest ~1 min.
 
 Quick mode (CI, about 3 minutes, most of it starting the servers): no training (our
 `models/baclofen.tar.gz`, the stock model cached by a full run, or no stock figures), one cold
@@ -73,6 +76,8 @@ class Settings:
     nlu_rounds: int
     scale_rate: float
     scale_repeats: int
+    scale_saturation_rates: Tuple[float, ...] = ()
+    scale_saturation_repeats: int = 2
 
     @property
     def phase_s(self) -> float:
@@ -80,7 +85,9 @@ class Settings:
         return self.warmup_s + self.window_s + 1.0
 
 
-FULL_MODE = Settings("full", True, 5, 10, 5, 60, (5.0, 10.0, 20.0, 30.0, 40.0), 5, 3.0, 10.0, 5, 20.0, 3)
+FULL_MODE = Settings(
+    "full", True, 5, 10, 5, 60, (10.0, 20.0, 30.0, 40.0, 50.0, 60.0), 5, 3.0, 10.0, 5, 20.0, 3, (40.0, 55.0, 70.0), 2
+)
 QUICK_MODE = Settings("quick", False, 1, 5, 1, 20, (10.0,), 1, 2.0, 6.0, 1, 10.0, 1)
 
 # What the estimate assumes (seconds, 2 cores, from earlier runs).
@@ -101,7 +108,8 @@ def estimate_s(settings: Settings, stock: bool = True, with_scale: bool = True) 
     phase = settings.phase_s + BETWEEN_PHASES_S
     total += len(settings.rates) * settings.repeats * len(bots) * phase
     if with_scale:
-        total += SCALE_START_S + 2 * settings.scale_repeats * phase
+        scale_phases = settings.scale_repeats + len(settings.scale_saturation_rates) * settings.scale_saturation_repeats
+        total += SCALE_START_S + 2 * scale_phases * phase
     return total + NLU_S * (1 + settings.nlu_rounds / 5) / 2
 
 
@@ -295,7 +303,14 @@ def main(argv: Optional[List[str]] = None) -> int:
             progress(f"scale-out: one and two Rasa processes on PostgreSQL + Redis, {settings.scale_rate:g} msg/s")
             try:
                 figures = scale.run(
-                    ours_model, tmp, settings.scale_rate, settings.phase_s, settings.warmup_s, settings.scale_repeats
+                    ours_model,
+                    tmp,
+                    settings.scale_rate,
+                    settings.phase_s,
+                    settings.warmup_s,
+                    settings.scale_repeats,
+                    saturation_rates=settings.scale_saturation_rates,
+                    saturation_repeats=settings.scale_saturation_repeats,
                 )
             except Exception as error:  # figures are printed, never asserted: say why, go on
                 figures = scale.ScaleFigures(skipped=f"failed: {type(error).__name__}: {error}"[:300])

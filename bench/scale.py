@@ -15,6 +15,11 @@ a 2-core machine shared with the load generator, throughput of two processes say
 more cores; the CPU one turn costs does: if two processes need no more CPU per turn than one
 (target: at most 1.15 x), N processes on N cores serve about N times the turns. Errors, unexpected
 replies and ERROR lines in the Rasa logs are printed beside the figure and fail its target.
+
+Then, when asked (`--saturation-rates`), the same interleaved phases at higher rates give each
+set-up's saturation rate, as `bench.open_loop` defines it: the highest rate whose median p99 is
+under 1 s with no error, no unexpected reply and no ERROR line in the Rasa logs. The CPU per turn
+is read at the first rate only (below saturation, where a turn's cost is not a queue's).
 """
 
 from __future__ import annotations
@@ -200,6 +205,7 @@ class Run:
     log_errors: int
     load_average: str = ""
     generator_cpu_s: float = 0.0
+    rate: float = 0.0  # 0: the figures' own `rate` (files written before saturation was measured)
 
     @property
     def turns(self) -> int:
@@ -223,7 +229,7 @@ class Run:
     def line(self) -> str:
         s = self.summary
         return (
-            f"scale processes={self.processes} repeat={self.repeat + 1} turns={self.turns} "
+            f"scale processes={self.processes} rate={self.rate:g} repeat={self.repeat + 1} turns={self.turns} "
             f"cpu_per_turn_ms={num(self.cpu_per_turn_ms, 2)} cpu_s_rasa={self.cpu_s['rasa']:.2f} "
             f"cpu_s_actions={self.cpu_s['actions']:.2f} cpu_s_rest_of_machine={self.cpu_s.get('rest', 0.0):.2f} "
             f"p50={num(s['p50_ms'])} p95={num(s['p95_ms'])} p99={num(s['p99_ms'])} "
@@ -234,7 +240,8 @@ class Run:
 
 @dataclass
 class ScaleFigures:
-    """The phases of both set-ups at one rate; `skipped` says why there are none."""
+    """The phases of both set-ups: CPU per turn at `rate`, then (if any) the phases at
+    `saturation_rates`; `skipped` says why there are none."""
 
     rate: float = 0.0
     seconds: float = 0.0
@@ -242,9 +249,35 @@ class ScaleFigures:
     runs: List[Run] = field(default_factory=list)
     started_s: Dict[str, List[float]] = field(default_factory=dict)
     skipped: str = ""
+    saturation_rates: List[float] = field(default_factory=list)
+
+    def at(self, processes: int, rate: float) -> List[Run]:
+        """This set-up's phases at `rate` (a run that says no rate is at the figures' own)."""
+        return [r for r in self.runs if r.processes == processes and (r.rate or self.rate) == rate]
 
     def of(self, processes: int) -> List[Run]:
-        return [r for r in self.runs if r.processes == processes]
+        """The phases the CPU per turn is read from: at `rate`."""
+        return self.at(processes, self.rate)
+
+    def rates(self) -> List[float]:
+        return sorted({r.rate or self.rate for r in self.runs})
+
+    def p99_at(self, processes: int, rate: float) -> Spread:
+        return spread([r.summary["p99_ms"] for r in self.at(processes, rate)])
+
+    def saturation(self, processes: int) -> Optional[float]:
+        """The highest rate whose median p99 is under 1 s with no error, unexpected reply or
+        logged ERROR in any of its phases (bench.open_loop's definition, log lines added)."""
+        from bench.open_loop import SATURATION_P99_MS
+
+        good = []
+        for rate in self.rates():
+            runs = self.at(processes, rate)
+            p99 = self.p99_at(processes, rate).median
+            clean = all(r.errors == 0 and r.unexpected == 0 and r.log_errors == 0 for r in runs)
+            if runs and p99 is not None and p99 < SATURATION_P99_MS and clean:
+                good.append(rate)
+        return max(good) if good else None
 
     def per_turn(self, processes: int) -> Spread:
         return spread([r.cpu_per_turn_ms for r in self.of(processes)])
@@ -283,12 +316,13 @@ class ScaleFigures:
             str(n): {"cpu_per_turn_ms": asdict(self.per_turn(n)), "problems": self.problems(n)} for n in (1, 2)
         }
         data["ratio"], data["met"] = self.ratio(), self.met()
+        data["saturation"] = {str(n): self.saturation(n) for n in (1, 2)}
         return data
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> ScaleFigures:
         runs = [Run(**r) for r in data.get("runs", [])]
-        keep = ("rate", "seconds", "warmup", "started_s", "skipped")
+        keep = ("rate", "seconds", "warmup", "started_s", "skipped", "saturation_rates")
         return cls(runs=runs, **{k: data[k] for k in keep if k in data})
 
     def markdown(self) -> str:
@@ -321,7 +355,38 @@ class ScaleFigures:
             ),
             f"| turns measured | {sum(r.turns for r in self.of(1))} | {sum(r.turns for r in self.of(2))} | |",
         ]
+        if len(self.rates()) > 1:
+            rows += self._saturation_rows()
         return "\n".join(rows)
+
+    def _saturation_rows(self) -> List[str]:
+        def rate_text(processes: int) -> str:
+            found, top = self.saturation(processes), max(self.rates())
+            if found is None:
+                return "below the lowest rate measured"
+            return f"{found:g} msg/s" + (" (the highest rate measured: at least this)" if found == top else "")
+
+        def problems_at(processes: int, rate: float) -> str:
+            runs = self.at(processes, rate)
+            errors, unexpected = sum(r.errors for r in runs), sum(r.unexpected for r in runs)
+            return f"{errors} / {unexpected} / {sum(r.log_errors for r in runs)}"
+
+        rows = [
+            "",
+            f"Saturation of each set-up: p99 (ms) by open-loop rate, median (min–max) of "
+            f"{len(self.at(1, self.rates()[-1]))} interleaved repeats at each rate above {self.rate:g} msg/s; "
+            "errors / unexpected / Rasa log ERRORs beside.",
+            "",
+            "| rate (msg/s) | one Rasa process | two Rasa processes |",
+            "|---|---|---|",
+        ]
+        for rate in self.rates():
+            rows.append(
+                f"| {rate:g} | {cell(self.p99_at(1, rate))}, {problems_at(1, rate)} | "
+                f"{cell(self.p99_at(2, rate))}, {problems_at(2, rate)} |"
+            )
+        rows.append(f"| **saturation rate** | {rate_text(1)} | {rate_text(2)} |")
+        return rows
 
 
 def measure_run(cluster: Cluster, rate: float, seconds: float, warmup: float, repeat: int) -> Run:
@@ -352,14 +417,24 @@ def measure_run(cluster: Cluster, rate: float, seconds: float, warmup: float, re
         cluster.log_errors(),
         loadavg(),
         round(own, 3),
+        rate,
     )
 
 
 def run(
-    model: Path, workdir: Path, rate: float, seconds: float, warmup: float, repeats: int, warmup_turns: int = 10
+    model: Path,
+    workdir: Path,
+    rate: float,
+    seconds: float,
+    warmup: float,
+    repeats: int,
+    warmup_turns: int = 10,
+    saturation_rates: Sequence[float] = (),
+    saturation_repeats: int = 2,
 ) -> ScaleFigures:
-    """Both set-ups at once, each on its own new database; `repeats` phases each, interleaved."""
-    figures = ScaleFigures(rate=rate, seconds=seconds, warmup=warmup)
+    """Both set-ups at once, each on its own new database; `repeats` phases each at `rate`, then
+    `saturation_repeats` at each of `saturation_rates`, always interleaved."""
+    figures = ScaleFigures(rate=rate, seconds=seconds, warmup=warmup, saturation_rates=list(saturation_rates))
     missing = services_missing()
     if missing:
         figures.skipped = f"PostgreSQL or Redis not reachable: {missing}"
@@ -377,9 +452,11 @@ def run(
             figures.started_s[str(cluster.processes)] = [round(s, 2) for s in started]
             print(f"scale processes={cluster.processes} started_s=" + ",".join(f"{s:.1f}" for s in started), flush=True)
             asyncio.run(run_load(cluster.urls, conversations.OURS, len(cluster.urls), warmup_turns, None))
-        for repeat in range(repeats):
-            for cluster in clusters if repeat % 2 == 0 else list(reversed(clusters)):
-                found = measure_run(cluster, rate, seconds, warmup, repeat)
+        plan = [(rate, repeat) for repeat in range(repeats)]
+        plan += [(higher, repeat) for higher in saturation_rates for repeat in range(saturation_repeats)]
+        for step, (phase_rate, repeat) in enumerate(plan):
+            for cluster in clusters if step % 2 == 0 else list(reversed(clusters)):
+                found = measure_run(cluster, phase_rate, seconds, warmup, repeat)
                 print(found.line(), flush=True)
                 figures.runs.append(found)
     for line in figures.lines():
@@ -395,13 +472,29 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each phase (default 15)")
     parser.add_argument("--warmup", type=float, default=3.0, help="first seconds of a phase left out (default 3)")
     parser.add_argument("--repeats", type=int, default=3, help="phases per set-up, interleaved (default 3)")
+    parser.add_argument(
+        "--saturation-rates",
+        default="",
+        help="higher rates for each set-up's saturation, comma-separated (default none)",
+    )
+    parser.add_argument("--saturation-repeats", type=int, default=2, help="phases per set-up at each of those")
     parser.add_argument("--model", type=Path, default=servers.OUR_MODEL)
     args = parser.parse_args(argv)
     if not args.model.exists():
         print(f"{args.model} is missing: run `make train` first", flush=True)
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        figures = run(args.model, Path(tmp), args.rate, args.seconds, args.warmup, args.repeats)
+        higher = [float(x) for x in args.saturation_rates.split(",") if x.strip()]
+        figures = run(
+            args.model,
+            Path(tmp),
+            args.rate,
+            args.seconds,
+            args.warmup,
+            args.repeats,
+            saturation_rates=higher,
+            saturation_repeats=args.saturation_repeats,
+        )
     print("")
     print(figures.markdown())
     return 0 if not figures.skipped else 2

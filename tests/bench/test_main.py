@@ -1,5 +1,5 @@
 """`python -m bench`'s settings: the full run's stated duration is the estimate from its settings,
-the same in README, Makefile and the docstring, and within about 25 minutes on 2 cores."""
+the same in README, Makefile and the docstring, and within about 30 minutes on 2 cores."""
 
 import re
 
@@ -13,11 +13,11 @@ def stated_minutes(text: str, where: str) -> int:
     return int(found.group(1))
 
 
-def test_the_full_run_takes_about_25_minutes_at_most_and_every_rate_is_repeated_5_times() -> None:
+def test_the_full_run_takes_about_30_minutes_at_most_and_every_rate_is_repeated_5_times() -> None:
     full = bench_main.FULL_MODE
     assert full.repeats >= 5 and full.sequential_repeats >= 5 and full.cold_starts >= 5
     assert full.phase_s == full.warmup_s + full.window_s + 1
-    assert bench_main.estimate_s(full) <= 25 * 60
+    assert bench_main.estimate_s(full) <= 30 * 60
     quick = bench_main.QUICK_MODE
     assert len(quick.rates) == 1 and quick.repeats == 1 and not quick.train
     assert bench_main.estimate_s(quick) < bench_main.estimate_s(full) / 5

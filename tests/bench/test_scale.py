@@ -117,3 +117,36 @@ def test_cpu_of_a_process_that_is_gone_is_zero() -> None:
 def test_a_run_without_turns_is_left_out_of_the_spread() -> None:
     figures = ScaleFigures(20, 14, 3, [run(1, 0, 3.8), replace(run(1, 1, 3.8), summary=summary(0))])
     assert figures.per_turn(1).median == 20.0
+
+
+def at_rate(processes: int, repeat: int, rate: float, p99_ms: float, **problems: int) -> Run:
+    found = replace(run(processes, repeat, 3.8, **problems), rate=rate)
+    found.summary["p99_ms"] = p99_ms
+    return found
+
+
+def test_each_set_ups_saturation_is_the_highest_clean_rate_under_one_second() -> None:
+    runs = [run(n, r, 3.8) for n in (1, 2) for r in range(3)]  # at 20 msg/s, p99 60 ms
+    runs += [at_rate(1, r, 40, 300) for r in range(2)] + [at_rate(1, 0, 50, 900), at_rate(1, 1, 50, 2500)]
+    runs += [at_rate(2, r, 40, 200) for r in range(2)] + [at_rate(2, r, 50, 400) for r in range(2)]
+    runs += [at_rate(2, 0, 60, 500, errors=1), at_rate(2, 1, 60, 500)]
+    figures = ScaleFigures(20, 14, 3, runs, saturation_rates=[40, 50, 60])
+    assert figures.rates() == [20, 40, 50, 60]
+    assert figures.saturation(1) == 40, "at 50 the median p99 is 1700 ms"
+    assert figures.saturation(2) == 50, "an error at 60 disqualifies it"
+    assert len(figures.of(1)) == 3, "CPU per turn is read at 20 msg/s only"
+    table = figures.markdown()
+    assert "| **saturation rate** | 40 msg/s | 50 msg/s |" in table
+    assert "| 60 | n/a, 0 / 0 / 0 | 500, 1 / 0 / 0 |" in table
+    again = ScaleFigures.from_dict(__import__("json").loads(__import__("json").dumps(figures.to_dict())))
+    assert again == figures and again.to_dict()["saturation"] == {"1": 40, "2": 50}
+
+
+def test_a_logged_error_or_a_slow_lowest_rate_leaves_no_saturation_rate() -> None:
+    figures = ScaleFigures(20, 14, 3, [at_rate(1, 0, 20, 1200), at_rate(2, 0, 20, 100, log_errors=1)])
+    assert figures.saturation(1) is None and figures.saturation(2) is None
+
+
+def test_a_clean_highest_rate_is_a_lower_bound() -> None:
+    figures = ScaleFigures(20, 14, 3, [run(1, 0, 3.8), at_rate(1, 0, 40, 100), run(2, 0, 3.8)], saturation_rates=[40])
+    assert "| **saturation rate** | 40 msg/s (the highest rate measured: at least this) |" in figures.markdown()
