@@ -136,7 +136,9 @@ def cold_starts(bots: Sequence[Measured], runs: int) -> None:
             progress(f"{bot.name}: cold start {run + 1} of {runs}")
             seconds = bot.start()
             entry["cold_starts_s"].append(round(seconds, 2))
-            say(f"{bot.name} cold_start_s={seconds:.2f} run={run + 1}")
+            # Memory of every start (not one reading): the spread says whether a figure is a fluke.
+            entry["rss_mb"].setdefault("after_start", []).append(bot.rss_mb())
+            say(f"{bot.name} cold_start_s={seconds:.2f} run={run + 1} rss_mb={entry['rss_mb']['after_start'][-1]}")
             if run < runs - 1:
                 bot.stop()
 

@@ -331,6 +331,14 @@ def markdown(doc: Dict[str, Any]) -> str:
             num(ratio(cold_o.median, cold_s.median), 2),
         )
     )
+    starts_o = [r.get("rasa") for r in (ours.get("rss_mb") or {}).get("after_start") or []]
+    starts_s = [r.get("rasa") for r in (stock.get("rss_mb") or {}).get("after_start") or []]
+    if starts_o:
+        so, ss = spread(starts_o), spread(starts_s)
+        rows.append((
+            f"Rasa server RSS after a cold start's first answer (MB), {len(starts_o)} starts",
+            cell(so), cell(ss), num(ratio(so.median, ss.median), 2),
+        ))  # fmt: skip
     for when, label in (("after_warmup", "after warm-up"), ("after_load", "after load"), ("peak", "peak")):
         get_o = (ours.get("rss_mb") or {}).get(when) or {}
         get_s = (stock.get("rss_mb") or {}).get(when) or {}

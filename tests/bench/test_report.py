@@ -75,6 +75,8 @@ def test_markdown_of_the_small_run() -> None:
     assert "| … spaCy pipeline build (s) | 8.0 | n/a |  |" in text
     assert "| cold start: process start → first full answer (s), 3 runs | 15.0 (14.0–16.0) | 34.0 (30.0–35.0) |" in text
     assert "| one at a time, p95 (ms), 3 repeats | 42.0 (40.0–44.0) | 52.0 (50.0–54.0) | 0.81 |" in text
+    memory = "| Rasa server RSS after a cold start's first answer (MB), 3 starts | 810 (800–820) | 1200 (1190–1210) |"
+    assert memory + " 0.68 |" in text
     assert "| 40 | stock | 3000 | 6000 | 7000 | 40.0 | 2 | 0 | 800 | 1.50 | 0 | 0.40 |" in text
     assert "Saturation rate (ours, highest rate with median p99 < 1 s and no error): 20 msg/s." in text
     assert "| open-loop saturation rate (msg/s) | 20 | 10 | 2.00 |" in text
