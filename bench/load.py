@@ -64,6 +64,9 @@ class Summary:
     mean_ms: Optional[float]
     max_ms: Optional[float]
     by_turn_p50_ms: Dict[str, float] = field(default_factory=dict)
+    # Open loop: answered turns whose reply came inside the measurement window, whenever they were
+    # sent. None (closed loop): every answered turn of the run counts.
+    completed: Optional[int] = None
 
     @property
     def error_count(self) -> int:
@@ -71,8 +74,10 @@ class Summary:
 
     @property
     def throughput(self) -> float:
-        """Answered turns per second of wall time (errors do not count as work done)."""
-        return self.ok / self.wall_s if self.wall_s > 0 else 0.0
+        """Answered turns a second: of the run (closed loop), or completed inside the window (open
+        loop: what the bot delivered, which falls below the arrival rate once it saturates)."""
+        done = self.ok if self.completed is None else self.completed
+        return done / self.wall_s if self.wall_s > 0 else 0.0
 
 
 @dataclass(frozen=True)

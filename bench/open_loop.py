@@ -32,7 +32,7 @@ import tempfile
 import time
 import uuid
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -84,6 +84,7 @@ async def open_loop(
     label = f"open-{uuid.uuid4().hex[:6]}"
     started_conversations = 0
     kept: List[Sample] = []
+    completed = [0]  # answered turns whose reply came inside the window (the bot's throughput)
     tasks: List[asyncio.Task] = []
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout_s)) as session:
@@ -100,7 +101,10 @@ async def open_loop(
             target = server_for(urls, number, position)
             sample = await send(session, target, sender, script[position])
             # From the intended time: lateness of the generator or a queue at the server counts.
-            waited = time.perf_counter() - (start + intended)
+            now = time.perf_counter()
+            waited = now - (start + intended)
+            if sample.error is None and low <= now - start <= high:
+                completed[0] += 1
             if low <= intended <= high:
                 kept.append(Sample(waited, sample.error, sample.unexpected, sample.turn))
             if position + 1 < len(script):
@@ -120,7 +124,7 @@ async def open_loop(
                 started_conversations += 1
             tasks.append(asyncio.create_task(turn(intended, sender, script, position, number)))
         await asyncio.gather(*tasks)
-    return summarize(kept, max(high - low, 1e-9))
+    return replace(summarize(kept, max(high - low, 1e-9)), completed=completed[0])
 
 
 @dataclass
@@ -201,6 +205,7 @@ def summary_dict(summary: Summary) -> Dict[str, Any]:
         "p95_ms": summary.p95_ms,
         "p99_ms": summary.p99_ms,
         "throughput": summary.throughput,
+        "completed": summary.completed,
     }
 
 

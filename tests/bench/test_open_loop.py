@@ -84,3 +84,36 @@ async def test_turns_of_a_conversation_rotate_over_several_servers_and_the_windo
     assert all(paths == ["/a", "/b", "/a"][: len(paths)] or paths == ["/b", "/a", "/b"][: len(paths)]
                for paths in by_sender.values())  # fmt: skip
     assert {paths[0] for paths in by_sender.values() if len(paths) > 1} == {"/a", "/b"}
+
+
+async def test_past_saturation_throughput_is_what_came_back_in_the_window_not_the_arrival_rate():
+    """A fake bot that answers one message at a time, 50 ms each (20 a second at most), offered 60."""
+    import asyncio
+
+    from aiohttp import web
+
+    from bench.load import Turn
+    from bench.open_loop import open_loop
+    from bot.harness import free_port
+
+    one_at_a_time = asyncio.Lock()
+
+    async def answer(request):
+        async with one_at_a_time:
+            await asyncio.sleep(0.05)
+        return web.json_response([{"text": "ok"}])
+
+    app = web.Application()
+    app.router.add_post("/a", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        script = [[Turn("one"), Turn("two")]]
+        summary = await open_loop(f"http://127.0.0.1:{port}/a", script, 60.0, 3.0, 0.5, 3, 10.0)
+    finally:
+        await runner.cleanup()
+    assert summary.error_count == 0 and summary.ok > 60, "about 90 arrivals in the 1.5 s window"
+    assert summary.completed is not None and summary.throughput <= 21.0, "at most 20 replies a second came back"
+    assert summary.ok / summary.wall_s > 40, "what the old figure (answered arrivals) would have said"
