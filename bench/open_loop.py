@@ -1,7 +1,7 @@
 """Open-loop load: messages arrive at a fixed rate whatever the bot does, ours and stock interleaved.
 
     python -m bench.open_loop [--rates 5,10,20,40] [--seconds 20] [--warmup 5] [--repeats 5] [--json FILE]
-    python -m bench.open_loop --table docs/bench/open_loop.json     # the tables of a saved run
+    python -m bench.open_loop --table FILE.json     # the tables of a run saved with --json
 
 The closed-loop phases of `python -m bench` let a slow server receive less load (each simulated
 person waits for the reply before writing again: coordinated omission). Here arrivals are a
