@@ -90,6 +90,11 @@ class Response:
     REASONS: Final = "utter_reasons"
     CRISIS_LINE: Final = "utter_crisis_line"
     DISCLAIMER: Final = "utter_disclaimer"
+    # The assessment form's questions (the clinicians' scenarios name them in `asks:`).
+    ASK_ROUTE: Final = "utter_ask_route"
+    ASK_SITUATION: Final = "utter_ask_situation"
+    ASK_ANYTHING_ELSE: Final = "utter_ask_anything_else"
+    ASK_EMERGENCY_SCREEN: Final = "utter_ask_emergency_screen"
     ANSWER: Final = "utter_answer"
     DEFAULT: Final = "utter_default"
     # Sent by the channels' guard (bot/channels/guard.py) without the action server.

@@ -11,6 +11,7 @@ import yaml
 
 from bot.flows.results import ScenarioResult, TurnResult
 from bot.flows.scenario import ASKS, Scenario, Turn
+from bot.names import Response
 from bot.paths import PROJECT_ROOT
 from bot.triage import triage_verdict
 from bot.types import Finding
@@ -26,7 +27,7 @@ def normalise(text: str) -> str:
 
 # Texts every assessment carries: `never says` does not look into them ("Never stop, restart or
 # change a baclofen dose on your own" must not fail a scenario that says `never says: [stop]`).
-STANDARD_RESPONSES = ("utter_disclaimer",)
+STANDARD_RESPONSES = (Response.DISCLAIMER,)
 
 
 @lru_cache(maxsize=1)

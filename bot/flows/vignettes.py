@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import yaml
 
 from bot.flows.bots import RemoteBot
+from bot.names import Level
 from bot.triage import REPORTED_LEVELS as ORDER
 from bot.triage import Verdict, triage_verdict
 from bot.triage import reported_rank as rank
@@ -57,7 +58,9 @@ class Outcome:
     @property
     def late_emergency(self) -> bool:
         """An emergency vignette whose emergency came only after the follow-up answers."""
-        return self.vignette.accept == ["emergency"] and self.level == "emergency" and not self.emergency_in_turns
+        return (
+            self.vignette.accept == [Level.EMERGENCY] and self.level == Level.EMERGENCY and not self.emergency_in_turns
+        )
 
 
 def load_vignettes(path: Path) -> List[Vignette]:
@@ -97,7 +100,7 @@ def run_vignette(client: RemoteBot, vignette: Vignette) -> Outcome:
         level = triage_level(replies)
         if level and rank(level) > rank(outcome.level):
             outcome.level = level
-        if level == "emergency" and scripted:
+        if level == Level.EMERGENCY and scripted:
             outcome.emergency_in_turns = True
         return replies
 

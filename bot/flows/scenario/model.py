@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import List, Optional, Tuple
 
 from bot.knowledge import load_catalogue
+from bot.names import Response
 from bot.types import Finding
 
 # What `asks:` may name, and the domain response whose text the bot then sends.
 ASKS = {
-    "tablets or pump": "utter_ask_route",
-    "what happened": "utter_ask_situation",
-    "anything else": "utter_ask_anything_else",
-    "emergency signs": "utter_ask_emergency_screen",
+    "tablets or pump": Response.ASK_ROUTE,
+    "what happened": Response.ASK_SITUATION,
+    "anything else": Response.ASK_ANYTHING_ELSE,
+    "emergency signs": Response.ASK_EMERGENCY_SCREEN,
     "nothing": None,
 }
 ASSERTIONS = ("present", "negated", "hypothetical", "historical")
