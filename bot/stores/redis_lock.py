@@ -32,6 +32,10 @@ from bot.settings import lock_lifetime_seconds
 logger = logging.getLogger(__name__)
 
 MUTEX_SECONDS = 5
+# Rasa's lock store calls Redis synchronously, on the event loop: while Redis does not answer, the
+# whole process (every conversation) waits for this. Rasa's default is 10 s; a lock operation
+# takes a millisecond, so 2 s is generous and bounds the stall of a hung Redis to 2 s a call.
+SOCKET_TIMEOUT_SECONDS = 2.0
 
 
 def lock_lifetime() -> float:
@@ -62,14 +66,16 @@ class UrlRedisLockStore(RedisLockStore):
             password=url.password,
             use_ssl=url.scheme == "rediss",
             key_prefix=key_prefix,
-            **kwargs,
+            **{"socket_timeout": SOCKET_TIMEOUT_SECONDS, **kwargs},
         )
         self.lifetime = lock_lifetime()
 
     @contextmanager
     def _mutex(self, conversation_id: Text) -> Iterator[None]:
+        # Waits one second longer than the mutex lives: a holder that died, or a command a hung Redis
+        # carried out late (tests/e2e/test_hung_stores.py saw one), has let go by then.
         with self.red.lock(
-            f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_SECONDS, blocking_timeout=MUTEX_SECONDS
+            f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_SECONDS, blocking_timeout=MUTEX_SECONDS + 1
         ):
             yield
 

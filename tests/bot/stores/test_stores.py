@@ -84,6 +84,30 @@ def test_redis_lock_store_from_a_url():
     assert store.red.ping()
 
 
+def test_a_hung_redis_stalls_a_lock_call_two_seconds_not_rasas_ten():
+    from bot.stores.redis_lock import SOCKET_TIMEOUT_SECONDS, UrlRedisLockStore
+
+    store = UrlRedisLockStore("redis://127.0.0.1:6379/3", key_prefix="t")
+    assert store.red.connection_pool.connection_kwargs["socket_timeout"] == SOCKET_TIMEOUT_SECONDS == 2.0
+
+
+def test_a_mutex_left_by_a_late_command_is_waited_out_not_failed():
+    """A hung Redis may carry out a command after the client gave up: the conversation's mutex is
+    then held by nobody until it expires. The next turn waits it out (tests/e2e/test_hung_stores.py)."""
+    import time
+    import uuid
+
+    from bot.stores.redis_lock import MUTEX_SECONDS, UrlRedisLockStore
+
+    store = UrlRedisLockStore("redis://127.0.0.1:6379/2", key_prefix=f"t{uuid.uuid4().hex[:6]}")
+    conversation = "late"
+    # what the late command did: the mutex set, with its lifetime, by a client that is gone
+    store.red.set(f"{store.key_prefix}mutex:{conversation}", "ghost", px=int(MUTEX_SECONDS * 1000))
+    started = time.monotonic()
+    ticket = store.issue_ticket(conversation)
+    assert ticket == 0 and MUTEX_SECONDS - 1 < time.monotonic() - started < MUTEX_SECONDS + 1
+
+
 def test_tickets_issued_at_the_same_moment_are_all_different():
     import uuid
     from concurrent.futures import ThreadPoolExecutor
