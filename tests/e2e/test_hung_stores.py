@@ -37,9 +37,7 @@ def through_proxies(tmp_path_factory, database) -> Iterator[Tuple[BotServers, Tc
         "TURN_TIMEOUT_SECONDS": str(TURN_TIMEOUT_S),
         "STORE_TIMEOUT_SECONDS": "3",
     }
-    servers = BotServers(
-        tmp_path_factory.mktemp("hung"), "hung-stores", endpoints_file=SCALE_ENDPOINTS, env_extra=env
-    )
+    servers = BotServers(tmp_path_factory.mktemp("hung"), "hung-stores", endpoints_file=SCALE_ENDPOINTS, env_extra=env)
     try:
         servers.start_actions()
         servers.start_rasa()
