@@ -34,7 +34,7 @@ import uuid
 from collections import deque
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import aiohttp
 
@@ -183,16 +183,16 @@ class Results:
 
     def saturation(self, bot: str) -> Optional[float]:
         """The highest rate with median p99 under 1 s, no error and no unexpected reply."""
-        good = [
-            f.rate
-            for f in self.figures()
-            if f.bot == bot
-            and f.p99_ms.median is not None
-            and f.p99_ms.median < SATURATION_P99_MS
-            and f.errors == 0
-            and f.unexpected == 0
-        ]
-        return max(good) if good else None
+        return highest_clean_rate(
+            (f.rate, f.p99_ms.median, f.errors == 0 and f.unexpected == 0) for f in self.figures() if f.bot == bot
+        )
+
+
+def highest_clean_rate(rates: Iterable[Tuple[float, Optional[float], bool]]) -> Optional[float]:
+    """The saturation rate: the highest of (rate, median p99 in ms, clean) whose p99 is under
+    SATURATION_P99_MS and that is clean (what disqualifies a rate is the caller's to say)."""
+    good = [rate for rate, p99, clean in rates if clean and p99 is not None and p99 < SATURATION_P99_MS]
+    return max(good) if good else None
 
 
 def summary_dict(summary: Summary) -> Dict[str, Any]:

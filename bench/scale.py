@@ -268,16 +268,17 @@ class ScaleFigures:
     def saturation(self, processes: int) -> Optional[float]:
         """The highest rate whose median p99 is under 1 s with no error, unexpected reply or
         logged ERROR in any of its phases (bench.open_loop's definition, log lines added)."""
-        from bench.open_loop import SATURATION_P99_MS
+        from bench.open_loop import highest_clean_rate
 
-        good = []
-        for rate in self.rates():
-            runs = self.at(processes, rate)
-            p99 = self.p99_at(processes, rate).median
-            clean = all(r.errors == 0 and r.unexpected == 0 and r.log_errors == 0 for r in runs)
-            if runs and p99 is not None and p99 < SATURATION_P99_MS and clean:
-                good.append(rate)
-        return max(good) if good else None
+        return highest_clean_rate(
+            (
+                rate,
+                self.p99_at(processes, rate).median,
+                all(r.errors == 0 and r.unexpected == 0 and r.log_errors == 0 for r in self.at(processes, rate)),
+            )
+            for rate in self.rates()
+            if self.at(processes, rate)
+        )
 
     def per_turn(self, processes: int) -> Spread:
         return spread([r.cpu_per_turn_ms for r in self.of(processes)])
