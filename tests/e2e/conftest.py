@@ -35,6 +35,11 @@ sqlite_store = harness.sqlite_store
 _SESSION_ENDPOINTS: List[Path] = []
 
 
+def texts(replies: List[Dict]) -> List[str]:
+    """The texts of a REST reply's messages (buttons, images and custom payloads left out)."""
+    return [r["text"] for r in replies if "text" in r]
+
+
 def wait_until(check, what: str, timeout: float = 120.0) -> None:
     harness.wait_until(check, what, timeout, every=0.5, logs=LOGS)
 

@@ -2,11 +2,9 @@
 
 import pytest
 
+from tests.e2e.conftest import texts
+
 pytestmark = pytest.mark.e2e
-
-
-def texts(replies):
-    return [r["text"] for r in replies if "text" in r]
 
 
 def level(replies):

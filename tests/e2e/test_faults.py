@@ -18,13 +18,9 @@ import requests
 import sqlalchemy as sa
 
 from bot.stores.scratch import ADMIN_URL, database_name
-from tests.e2e.conftest import two_rasa_processes
+from tests.e2e.conftest import texts, two_rasa_processes
 
 pytestmark = pytest.mark.e2e
-
-
-def texts(replies):
-    return [r["text"] for r in replies if "text" in r]
 
 
 @pytest.fixture(scope="module")

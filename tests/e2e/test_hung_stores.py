@@ -8,12 +8,13 @@ that says what happened, never a crash or silence; once the server answers again
 conversation goes on where it was.
 """
 
+import time
 from typing import Iterator, Tuple
 
 import pytest
 import requests
 
-from tests.e2e.conftest import SCALE_ENDPOINTS, BotServers
+from tests.e2e.conftest import SCALE_ENDPOINTS, BotServers, texts
 from tests.e2e.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
@@ -22,10 +23,6 @@ RED_FLAG = "now i'm seeing spiders on the ceiling"
 # The guard answers a turn that takes longer than this (TURN_TIMEOUT_SECONDS), and the stores give
 # up on a server after their own time limits (STORE_TIMEOUT_SECONDS, Redis socket timeout).
 TURN_TIMEOUT_S = 8
-
-
-def texts(replies):
-    return [r["text"] for r in replies if "text" in r]
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +46,6 @@ def through_proxies(tmp_path_factory, database) -> Iterator[Tuple[BotServers, Tc
 
 
 def timed_say(servers: BotServers, person: str, text: str) -> Tuple[list, float]:
-    import time
-
     started = time.monotonic()
     replies = servers.say(person, text)
     return replies, time.monotonic() - started

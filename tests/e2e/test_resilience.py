@@ -5,7 +5,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.e2e.conftest import MODEL, RASA, BotServers
+from tests.e2e.conftest import MODEL, RASA, BotServers, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -19,10 +19,6 @@ def servers(tmp_path_factory):
         yield servers
     finally:
         servers.stop()
-
-
-def texts(replies):
-    return [r["text"] for r in replies if "text" in r]
 
 
 def test_action_server_down_then_back(servers):
