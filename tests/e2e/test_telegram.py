@@ -18,6 +18,7 @@ from bot import harness
 from bot.channels.telegram import ALLOWED_UPDATES, NOT_TEXT_REPLY, SECRET_HEADER
 from tests.e2e.conftest import LOGS, MODEL, export_transcript, free_port, sqlite_store
 from tests.e2e.fake_telegram import FakeTelegram
+from tests.e2e.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +29,10 @@ _update_ids = itertools.count(random.randint(10_000, 90_000) * 1000)
 class TelegramBot:
     """The running bot as Telegram sees it: its webhook, and the fake API that records its replies."""
 
-    def __init__(self, url: str, fake: FakeTelegram, endpoints: Optional[Path] = None) -> None:
+    def __init__(self, url: str, fake: FakeTelegram, proxy: TcpProxy, endpoints: Optional[Path] = None) -> None:
         self.webhook = f"{url}/webhooks/telegram/webhook"
         self.fake = fake
+        self.proxy = proxy  # between the bot and the fake Bot API: a test can make it hang or starve
         self.endpoints = endpoints
         self.http = requests.Session()
 
@@ -70,9 +72,10 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
     endpoints = folder / "endpoints.yml"
     endpoints.write_text(harness.action_endpoint(actions_port) + sqlite_store(folder / "conversations.db"))
     with FakeTelegram() as fake:
+        proxy = TcpProxy(fake.port)
         # The base URL comes from credentials.yml and must win over the (unreachable) environment value.
         (folder / "credentials.yml").write_text(
-            f'rest:\nbot.channels.telegram.TelegramInput:\n  api_base_url: "{fake.base_url}"\n'
+            f'rest:\nbot.channels.telegram.TelegramInput:\n  api_base_url: "http://{proxy.url_host}"\n'
             "bot.channels.checkins.CheckinsInput:\n"
         )
         url = f"http://127.0.0.1:{rasa_port}"
@@ -102,8 +105,9 @@ def telegram(tmp_path_factory) -> Iterator[TelegramBot]:
         try:
             servers.start_actions()
             servers.start_rasa()
-            yield TelegramBot(url, fake, endpoints)
+            yield TelegramBot(url, fake, proxy, endpoints)
         finally:
+            proxy.close()
             servers.stop()
 
 
@@ -194,6 +198,35 @@ def test_the_emergency_advice_outlasts_flood_control_and_a_down_bot_api(telegram
     assert time.monotonic() - started >= 6, "retry_after was honoured"
     tried = list(dict.fromkeys(telegram.fake.texts(chat)))  # every call, refused ones included
     assert tried[0].startswith("EMERGENCY: call 911 now"), "the advice is always the first to go"
+
+
+STIFF_LEGS = "i ran out of baclofen and my legs are stiff"
+
+
+@pytest.mark.parametrize("mode", ["hang", "starve"])
+def test_a_hung_or_starved_bot_api_loses_nothing_and_the_emergency_advice_goes_first(telegram, mode):
+    """The Bot API stops answering (connections open, nothing comes back) or answers 64 bytes every
+    half second. The webhook still answers within seconds; a starved API still takes the emergency
+    advice; once the API answers again, every reply arrives: the emergency advice first and whole,
+    the other person's question too."""
+    chat, other = new_chat(), new_chat()
+    telegram.proxy.set(mode)
+    try:
+        for person, text in ((chat, "I stopped baclofen and I'm seeing bugs on the walls"), (other, STIFF_LEGS)):
+            started = time.monotonic()
+            assert telegram.post(text_update(person, text)).status_code == 200
+            # The webhook waits SEND_WAIT_S (6 s) for Telegram at most (it waited 11 s a message before).
+            assert time.monotonic() - started < 9, "the webhook waited on the Bot API"
+        if mode == "hang":
+            time.sleep(15)
+        else:  # the emergency advice gets through while the API is still starved
+            telegram.fake.wait_for(lambda: any(t.startswith("EMERGENCY") for t in telegram.fake.texts(chat)), 45)
+    finally:
+        telegram.proxy.set("pass")
+    telegram.fake.wait_for(lambda: any("not a diagnosis" in t for t in telegram.fake.texts(chat)), timeout=60)
+    telegram.fake.wait_for(lambda: any("tablets" in t.lower() for t in telegram.fake.texts(other)), timeout=60)
+    received = list(dict.fromkeys(telegram.fake.texts(chat)))  # a call Telegram took late may come twice
+    assert received[0].startswith("EMERGENCY: call 911 now"), received
 
 
 @pytest.mark.parametrize("secret", [None, "wrong-secret"])

@@ -13,6 +13,11 @@ from bot.channels.telegram.settings import DEFAULT_API_BASE_URL, TelegramSetting
 
 # The update types Telegram is asked to send (setWebhook's allowed_updates): those parse_update handles.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# How long one call may take: under the outbox's lease (outbox.LEASE_S, 30 s), so a message being
+# sent is never taken by a second sender. A hung API is not waited for by the webhook
+# (channel.SEND_WAIT_S), so this does not slow anyone's turn.
+CALL_TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 5.0
 
 
 class TelegramApiError(Exception):
@@ -35,11 +40,11 @@ class BotApi:
     """
 
     def __init__(
-        self, token: Text, base_url: Text = DEFAULT_API_BASE_URL, timeout: float = 10.0, attempts: int = 3
+        self, token: Text, base_url: Text = DEFAULT_API_BASE_URL, timeout: float = CALL_TIMEOUT_S, attempts: int = 3
     ) -> None:
         self._token = token
         self._base_url = base_url.rstrip("/")
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, CONNECT_TIMEOUT_S))
         self._attempts = attempts
         self._session: Optional[aiohttp.ClientSession] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None

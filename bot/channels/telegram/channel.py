@@ -11,7 +11,7 @@ import hmac
 import json
 import logging
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 NOT_CONFIGURED = "Telegram is not configured"  # the webhook's 503 body, for whoever set it up
+# How long the webhook waits for Telegram to take a turn's replies before it answers (see `send`):
+# past the pacing a drain waits out (5 s), so a usual turn has gone whole when the webhook answers.
+SEND_WAIT_S = 6.0
 
 # What the channel says in its own words (bot/knowledge/channel_texts.yml, reviewed by a clinician).
 _TEXTS = load_channel_texts()
@@ -156,6 +159,7 @@ class TelegramInput(InputChannel):
             )
         self.keyboards = LatestKeyboards()
         self.groups_told = RecentUpdates(recent_updates)  # group chats already asked to write privately
+        self._background: Set[asyncio.Task] = set()
 
     def _sent(self, chat: Text, payload: Dict[Text, Any], result: Any) -> None:
         if "reply_markup" in payload and isinstance(result, dict):
@@ -259,10 +263,7 @@ class TelegramInput(InputChannel):
             return
         failed = False
         if incoming.callback_query_id:
-            try:  # stops the spinner on the button; the message is handled even if this fails
-                await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})
-            except TelegramApiError:
-                logger.exception("Telegram update %s: answerCallbackQuery failed", incoming.update_id)
+            self._in_background(self._answer_button(incoming))
             if self.keyboards.is_stale(chat, incoming.metadata.get("telegram", {}).get("message_id")):
                 await self.send(
                     chat, [{"chat_id": telegram_chat_id(chat), "text": STALE_BUTTON_NOTE}], update_id=incoming.update_id
@@ -304,10 +305,7 @@ class TelegramInput(InputChannel):
         """In a group, say once (per process) to write privately; nothing said there reaches Rasa,
         so no health advice is posted to the group and its members never share one conversation."""
         if incoming.callback_query_id:
-            try:
-                await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})  # type: ignore[union-attr]
-            except TelegramApiError:
-                logger.exception("Telegram update %s: answerCallbackQuery failed", incoming.update_id)
+            self._in_background(self._answer_button(incoming))
         if await self.groups_told.first_time(incoming.chat_id or 0):
             await self.send(
                 chat, [{"chat_id": telegram_chat_id(chat), "text": GROUP_NOTE}], update_id=incoming.update_id
@@ -316,17 +314,39 @@ class TelegramInput(InputChannel):
     async def send(
         self, chat: Text, payloads: List[Dict[Text, Any]], urgent: bool = False, update_id: Any = None
     ) -> None:
-        """Into the outbox, then out at once as far as Telegram and the pace allow; the rest follows."""
+        """Into the outbox, then out at once as far as Telegram and the pace allow; the rest follows.
+
+        Waits at most SEND_WAIT_S for Telegram: the usual reply has gone by then, and a hung or
+        starved Bot API must not hold the webhook (Telegram waits for its answer before it sends
+        this bot more updates, other people's red flags among them). What is not sent yet leaves
+        from the outbox as soon as Telegram takes it."""
         if self.delivery is not None:
             try:
                 await self.delivery.queue(chat, payloads, urgent)
             except Exception:  # noqa: BLE001 (the outbox's database is down: send directly, best effort)
                 logger.exception("Telegram update %s: the outbox could not be written; sending directly", update_id)
             else:
-                await self.delivery.drain(chat)
+                await asyncio.wait({self.delivery.drain_soon(chat)}, timeout=SEND_WAIT_S)
                 return
+        await asyncio.wait({self._in_background(self._send_directly(payloads, update_id))}, timeout=SEND_WAIT_S)
+
+    async def _send_directly(self, payloads: List[Dict[Text, Any]], update_id: Any) -> None:
         for payload in payloads:
             try:
                 await self.api.call("sendMessage", payload)  # type: ignore[union-attr]
             except Exception:
                 logger.exception("Telegram update %s: a reply could not be sent", update_id)
+
+    async def _answer_button(self, incoming: Incoming) -> None:
+        """Stops the spinner on the pressed button: cosmetic, so never waited for by the turn (with a
+        hung Bot API it held a "yes" to the red-flag screen for half a minute before Rasa saw it)."""
+        try:
+            await self.api.call("answerCallbackQuery", {"callback_query_id": incoming.callback_query_id})  # type: ignore[union-attr]
+        except TelegramApiError:
+            logger.exception("Telegram update %s: answerCallbackQuery failed", incoming.update_id)
+
+    def _in_background(self, work: Awaitable[None]) -> asyncio.Task:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)  # a task nobody holds can be collected before it ends
+        task.add_done_callback(self._background.discard)
+        return task

@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 URGENT, NORMAL = 0, 1
 LEASE_S = 30.0  # a claimed message is sent, retried or released within this; a dead sender's claim expires
 MAX_BACKOFF_S = 60.0
+# Chats sent to side by side by the background loop (Telegram takes about 30 messages a second in all).
+DRAINS_AT_ONCE = 32
 
 METADATA = sa.MetaData()
 OUTBOX = sa.Table(
@@ -194,9 +196,26 @@ class Delivery:
         self.pacer = pacer or Pacer()
         self.on_sent = on_sent
         self._task: Optional[asyncio.Task] = None
+        self._draining: Dict[Text, asyncio.Task] = {}
 
     async def queue(self, chat_id: Text, payloads: Sequence[Dict[Text, Any]], urgent: bool = False) -> None:
         await asyncio.to_thread(self.outbox.put, chat_id, payloads, urgent)
+
+    def drain_soon(self, chat_id: Text, max_wait_s: float = 5.0) -> asyncio.Task:
+        """Start sending the chat's due messages and return at once: the caller may wait on the task
+        as long as it likes, and a hung Bot API holds up nobody else. Two drains of one chat never
+        reorder it (only the head can be claimed, by one sender)."""
+        task = asyncio.ensure_future(self.drain(chat_id, max_wait_s))
+        self._draining[chat_id] = task
+        task.add_done_callback(lambda done: self._drained(chat_id, done))
+        return task
+
+    def _drained(self, chat_id: Text, task: asyncio.Task) -> None:
+        if self._draining.get(chat_id) is task:
+            del self._draining[chat_id]
+        if not task.cancelled() and task.exception() is not None:
+            # The outbox's database may be down: the message stays queued and the loop tries again.
+            logger.error("sending to a Telegram chat failed; trying again", exc_info=task.exception())
 
     async def drain(self, chat_id: Text, max_wait_s: float = 5.0) -> None:
         """Send the chat's due messages now, one by one, until none is due (or pacing asks for more
@@ -241,10 +260,15 @@ class Delivery:
         return None
 
     async def run_forever(self, every_s: float = 1.0) -> None:
+        """Every `every_s`, start a drain for each chat with a message due. Chats are drained side by
+        side: one after the other, a hung Bot API held every chat CALL_TIMEOUT_S in turn."""
         while True:
             try:
                 for chat_id in await asyncio.to_thread(self.outbox.due_chats):
-                    await self.drain(chat_id, max_wait_s=every_s)
+                    if len(self._draining) >= DRAINS_AT_ONCE:
+                        break  # the rest at the next round
+                    if chat_id not in self._draining:
+                        self.drain_soon(chat_id, max_wait_s=every_s)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 (the outbox database may be down: keep trying)
@@ -256,6 +280,8 @@ class Delivery:
             self._task = asyncio.ensure_future(self.run_forever())
 
     async def stop(self) -> None:
+        for task in list(self._draining.values()):  # what they held stays queued for the next start
+            task.cancel()
         if self._task is not None:
             self._task.cancel()
             try:

@@ -9,6 +9,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.guard import response_text
+from bot.channels.telegram import channel as channel_module
 from bot.channels.telegram.api import BotApi, TelegramApiError
 from bot.channels.telegram.channel import (
     ATTACHMENT_NOTE,
@@ -154,6 +155,50 @@ async def test_a_button_press_is_answered_and_its_data_sent_as_the_text():
     await channel(api).handle_request(SECRET, body(update(callback_query=query)), bot)
     assert api.calls[0] == ("answerCallbackQuery", {"callback_query_id": "cb1"})
     assert bot.received[0].text == "tablets" and api.texts() == ["Hello."]
+
+
+class HangingApi(RecordingApi):
+    """A Bot API that takes these methods' calls and answers none of them until `released` is set."""
+
+    def __init__(self, hanging: Tuple[str, ...]) -> None:
+        super().__init__()
+        self.hanging = hanging
+        self.released = asyncio.Event()
+
+    async def call(self, method: str, payload: Optional[Dict[str, Any]] = None) -> Any:
+        if method in self.hanging:
+            await self.released.wait()
+        return await super().call(method, payload)
+
+
+async def wait_until(check, seconds: float = 3.0) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        if check():
+            return True
+        await asyncio.sleep(0.02)
+    return check()
+
+
+async def test_a_hung_bot_api_does_not_hold_the_webhook_and_the_reply_leaves_when_it_answers(monkeypatch):
+    monkeypatch.setattr(channel_module, "SEND_WAIT_S", 0.2)
+    api = HangingApi(("sendMessage",))
+    handling = channel(api)
+    started = asyncio.get_running_loop().time()
+    result = await handling.handle_request(SECRET, body(update(message=message(text="I see bugs"))), FakeBot())
+    assert result == (200, "ok") and asyncio.get_running_loop().time() - started < 1.5
+    assert api.texts() == [], "nothing was taken yet"
+    api.released.set()
+    assert await wait_until(lambda: api.texts() == ["Hello."]), api.calls
+
+
+async def test_a_hung_answer_to_a_button_press_does_not_hold_the_turn():
+    """The spinner's answer hangs: the pressed button's text still goes to Rasa and the reply out."""
+    api, bot = HangingApi(("answerCallbackQuery",)), FakeBot()
+    query = {"id": "cb1", "from": {"id": 99}, "data": "yes", "message": message(text="Is any of these happening?")}
+    result = await asyncio.wait_for(channel(api).handle_request(SECRET, body(update(callback_query=query)), bot), 5)
+    assert result == (200, "ok") and bot.received[0].text == "yes" and api.texts() == ["Hello."]
+    api.released.set()
+    assert await wait_until(lambda: any(m == "answerCallbackQuery" for m, _ in api.calls))
 
 
 async def test_restart_is_sent_as_words_never_as_an_intent_shortcut():

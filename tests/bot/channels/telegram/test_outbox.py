@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bot.channels.telegram.api import TelegramApiError
-from bot.channels.telegram.outbox import Delivery, Outbox, Pacer
+from bot.channels.telegram.api import CALL_TIMEOUT_S, TelegramApiError
+from bot.channels.telegram.outbox import LEASE_S, Delivery, Outbox, Pacer
 
 
 @pytest.fixture()
@@ -90,6 +90,43 @@ async def test_what_waits_survives_a_restart_and_the_background_task_sends_it(tm
     finally:
         await delivery.stop()
     assert telegram.taken == ["waiting since before the restart"]
+
+
+async def test_a_chat_whose_message_hangs_holds_up_no_other_chat(tmp_path):
+    """The Bot API hangs on one chat's message: the background loop still sends the others'."""
+    released = asyncio.Event()
+    telegram = Telegram()
+
+    async def send(payload):
+        if payload["chat_id"] == 1:
+            await released.wait()  # a call Telegram never answers (until the end of the test)
+        await telegram.send(payload)
+
+    outbox = Outbox(f"sqlite:///{tmp_path / 'outbox.db'}")
+    outbox.put("1", texts("hung"))
+    outbox.put("2", [{"chat_id": 2, "text": "EMERGENCY for someone else"}], urgent=True)
+    delivery = Delivery(outbox, send)
+    loop = asyncio.ensure_future(delivery.run_forever(every_s=0.05))
+    try:
+        for _ in range(40):
+            if telegram.taken:
+                break
+            await asyncio.sleep(0.05)
+        assert telegram.taken == ["EMERGENCY for someone else"], "one chat after the other: the hung call held it"
+        released.set()
+        for _ in range(40):
+            if len(telegram.taken) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert telegram.taken[1] == "hung" and outbox.waiting() == 0
+    finally:
+        loop.cancel()
+        await delivery.stop()
+
+
+def test_one_call_ends_before_the_lease_of_its_message_runs_out():
+    """Else a second sender could take a message still being sent: sent twice, or out of order."""
+    assert CALL_TIMEOUT_S < LEASE_S
 
 
 def test_only_one_sender_holds_a_chats_first_message(outbox):
