@@ -7,8 +7,8 @@ emergency. So each channel hands its messages to `deliver`, which
 - keeps each channel's conversations apart (`conversation_id`: "rest:me", "telegram:123456",
   "webchat:<session>");
 - answers a message that is not valid text (a lone surrogate) with "could not read that";
-- answers a flood from one conversation (over RATE_LIMIT_BURST at once) with "slow down", after
-  the emergency advice if the message is one;
+- answers a flood from one conversation (over RATE_LIMIT_BURST at once) with "slow down", except a
+  message with a red flag, which is always a turn;
 - refuses messages above MAX_MESSAGE_CHARS with a message (never truncates in silence), after
   scanning them for an emergency, which is answered first;
 - strips a leading "/" so typed text can never use Rasa's `/intent{"slot": ...}` shortcut to
@@ -204,8 +204,11 @@ async def deliver(
     if len(text) > max_message_chars():
         await refuse_too_long(output, message.sender_id, text, agent)
         return
-    if not RATE_LIMIT.allow(conversation):
-        await advice_then(output, message.sender_id, text, agent, Response.TOO_FAST)
+    if not RATE_LIMIT.allow(conversation) and await emergency_in(clean_text(text), agent) is None:
+        # A red flag is never turned away by the limit: it goes to Rasa like any turn, so the
+        # conversation keeps it. Answered here and dropped, a seizure told during a flood was missing
+        # from the assessment that followed, which came out urgent.
+        await output.send_response(message.sender_id, {"text": response_text(agent, Response.TOO_FAST)})
         return
     held = HeldOutput(output)
     safe = UserMessage(

@@ -5,9 +5,8 @@
 A small standard-library server is enough for static files; in production put the `web/public`
 files and the two vendor files behind any web server (see README, "Web widget").
 
-The pages are filled in when served: the Rasa address, the emergency number and the message
-length limit (MAX_MESSAGE_CHARS, the guard's), which the widget reads from its script tag's
-`data-*` attributes.
+The pages are filled in when served: the Rasa address and the emergency number, which the widget
+reads from its script tag's `data-*` attributes.
 """
 
 import argparse
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Dict, Optional
 
 from bot import settings
-from bot.settings import clinician_view_enabled, max_message_chars, region_numbers
+from bot.settings import clinician_view_enabled, region_numbers
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 VENDOR: Dict[str, Path] = {
@@ -30,8 +29,8 @@ PAGES = {"/": "index.html", "/index.html": "index.html", "/clinician": "clinicia
 
 
 def fill(page: str, rasa_url: str, emergency_number: str) -> str:
-    """A page with its placeholders filled in (MAX_MESSAGE_CHARS read now, as the guard reads it)."""
-    values = {"RASA_URL": rasa_url, "EMERGENCY_NUMBER": emergency_number, "MAX_MESSAGE_CHARS": str(max_message_chars())}
+    """A page with its placeholders filled in."""
+    values = {"RASA_URL": rasa_url, "EMERGENCY_NUMBER": emergency_number}
     for name, value in values.items():
         page = page.replace("{{" + name + "}}", value)
     return page

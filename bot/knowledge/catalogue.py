@@ -167,11 +167,17 @@ class Event:
     abrupt: bool = False
     depressant: bool = False
     pump: bool = False
+    overdose_cause: bool = False  # with an overdose sign, an overdose emergency (too much, a pump refill)
     numbers: Tuple[NumberRule, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
-        _check_keys("event", data, {"id", "label", "sources", "phrases"}, {"abrupt", "depressant", "pump", "numbers"})
+        _check_keys(
+            "event",
+            data,
+            {"id", "label", "sources", "phrases"},
+            {"abrupt", "depressant", "pump", "overdose_cause", "numbers"},
+        )
         return cls(
             id=str(data["id"]),
             label=str(data["label"]),
@@ -180,6 +186,7 @@ class Event:
             abrupt=bool(data.get("abrupt", False)),
             depressant=bool(data.get("depressant", False)),
             pump=bool(data.get("pump", False)),
+            overdose_cause=bool(data.get("overdose_cause", False)),
             numbers=_numbers(data),
         )
 

@@ -26,6 +26,7 @@ PLACEHOLDERS: Dict[str, FrozenSet[str]] = {
         "reasons.pump_problem_with_signs": {"found"},
         "reasons.pump_itching_low_bp": set(),
         "reasons.overdose_signs": {"what", "found"},
+        "reasons.racing_heart_feeling_faint": set(),
         "reasons.emergency_screen": set(),
         "reasons.emergency_screen_unsure": set(),
         "reasons.pump_problem": set(),

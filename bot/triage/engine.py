@@ -148,8 +148,8 @@ def pump_itching_low_blood_pressure(s: Situation, c: Catalogue) -> List[Reason]:
 
 @rule
 def overdose_signs(s: Situation, c: Catalogue) -> List[Reason]:
-    """Too much baclofen, or a depressant mix, with signs of overdose."""
-    causes = _events(s, c, lambda e: e.depressant or e.id == "took_too_much")
+    """Too much baclofen, a depressant mix, or a pump refill or higher pump dose, with signs of overdose."""
+    causes = _events(s, c, lambda e: e.depressant or e.overdose_cause)
     found = _present(s, c, lambda x: x.overdose_sign)
     if not causes or not found:
         return []
@@ -164,6 +164,15 @@ def overdose_signs(s: Situation, c: Catalogue) -> List[Reason]:
             found=_listing(found),
         )
     ]
+
+
+@rule
+def racing_heart_feeling_faint(s: Situation, c: Catalogue) -> List[Reason]:
+    """A racing or pounding heart with feeling faint: the heart-rhythm red flag of the policy."""
+    if not {"palpitations", "feeling_faint"} <= s.symptoms:
+        return []
+    found = [c.symptoms["palpitations"], c.symptoms["feeling_faint"]]
+    return [_reason("racing_heart_feeling_faint", Level.EMERGENCY, found, ["pms_baclofen_overdose", "fda_oral_label"])]
 
 
 @rule

@@ -87,6 +87,17 @@ def test_a_yes_to_the_red_flag_screen_shows_the_emergency_banner_at_once(page):
     page.get_by_text("You said that one of the emergency signs is happening now").wait_for()
 
 
+def test_a_pasted_message_over_the_limit_is_not_cut_and_its_red_flag_is_answered(page):
+    """Pasted, 2,100 characters with the red flag at the very end: the page used to cut the text at
+    2,000 without a word, so the red flag never left the browser."""
+    story = ("I have been on baclofen for years for my back and it mostly helps. " * 32)[:2050]
+    page.locator("#text-input").click()
+    page.keyboard.insert_text(story + " now my wife is having a seizure")
+    page.keyboard.press("Enter")
+    page.get_by_test_id("emergency-banner").wait_for(state="visible", timeout=15000)
+    page.get_by_text("too long", exact=False).first.wait_for(timeout=15000)
+
+
 def test_html_from_the_user_is_shown_as_text_not_run(page):
     send(page, "<script>window.__injected = 1</script><b>bold</b> hello")
     page.get_by_text("<script>window.__injected = 1</script>", exact=False).first.wait_for(timeout=10000)

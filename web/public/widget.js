@@ -18,10 +18,6 @@
   var base = new URL(script.src).origin;
   var rasaUrl = script.dataset.rasaUrl || base.replace(/:\d+$/, "") + ":5005";
   var fallbackNumber = script.dataset.emergencyNumber || "911";
-  // The server's MAX_MESSAGE_CHARS (bot/settings.py), written into the page by bot/cli/serve_web.py.
-  // Without it (an embed that does not say) the page sets no limit: the server refuses a longer
-  // message with a message of its own.
-  var maxChars = parseInt(script.dataset.maxChars || "", 10);
   // The clinician view (off by default): what the bot understood beside the chat.
   var clinician = script.dataset.clinician === "true";
   var KEY = "baclofen-bot";
@@ -136,9 +132,10 @@
     chat.chatStyle = { width: "100%", height: "min(70vh, 640px)", borderRadius: "8px" };
     chat.browserStorage = { key: KEY + "-messages", maxMessages: 200 };
     chat.introMessage = { text: "Describe in your own words how you (or the person you care for) feel, or ask a question about baclofen." };
-    var textInput = { placeholder: { text: "Type how you feel…" } };
-    if (maxChars > 0) textInput.characterLimit = maxChars;
-    chat.textInput = textInput;
+    // No character limit here: deep-chat cut a pasted message at the limit without a word, so the
+    // end of it (a red flag, say) was never sent. The server takes any length: it scans a message over
+    // MAX_MESSAGE_CHARS for red flags, answers them, and says the message was too long.
+    chat.textInput = { placeholder: { text: "Type how you feel…" } };
     chat.requestBodyLimits = { maxMessages: 1 };
     var respond = null;  // deep-chat's onResponse, once connected
     var latestSummary = null;  // the latest summary for the doctor (custom.summary), for printing

@@ -26,23 +26,11 @@ def test_the_clinician_page_is_not_served_unless_switched_on(monkeypatch):
         server.shutdown()
 
 
-def test_the_page_gives_the_widget_the_servers_message_limit(monkeypatch):
-    """The widget's character limit is the guard's MAX_MESSAGE_CHARS, written into the page when served."""
-    monkeypatch.delenv("MAX_MESSAGE_CHARS", raising=False)
+def test_the_served_page_has_every_placeholder_filled(monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler("http://127.0.0.1:1", "911"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        assert 'data-max-chars="2000"' in requests.get(url, timeout=5).text
-        monkeypatch.setenv("MAX_MESSAGE_CHARS", "500")
-        page = requests.get(url, timeout=5).text
-        assert 'data-max-chars="500"' in page and "{{" not in page
+        page = requests.get(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5).text
+        assert 'data-emergency-number="911"' in page and "{{" not in page
     finally:
         server.shutdown()
-
-
-def test_the_widget_takes_its_limit_from_the_page_only():
-    from bot.paths import PROJECT_ROOT
-
-    widget = (PROJECT_ROOT / "web" / "public" / "widget.js").read_text(encoding="utf-8")
-    assert "script.dataset.maxChars" in widget and "2000" not in widget

@@ -89,7 +89,12 @@ def test_every_text_is_named_in_the_code_and_every_name_has_a_text():
 
 def _situations() -> List[Situation]:
     catalogue = load_catalogue()
-    symptoms = [(), *((s,) for s in sorted(catalogue.symptoms)), ("itching", "low_blood_pressure")]
+    symptoms = [
+        (),
+        *((s,) for s in sorted(catalogue.symptoms)),
+        ("itching", "low_blood_pressure"),
+        ("palpitations", "feeling_faint"),
+    ]
     events = [(), *((e,) for e in sorted(catalogue.events))]
     return [
         Situation(symptoms=frozenset(s), events=frozenset(e), route=route, screen=screen)

@@ -42,6 +42,12 @@ def test_every_red_flag_is_an_emergency_on_every_route(symptom, route):
         (sit(["craving"], ["as_usual"]), "urgent", "more_than_prescribed"),
         (sit([], ["mixed_alcohol"]), "urgent", "depressant_mix"),
         (sit(["severe_drowsiness"], ["as_usual"]), "routine", "symptoms_routine"),
+        (sit(["floppiness"], ["pump_dose_change"], route="pump"), "emergency", "overdose_signs"),
+        (sit([], ["pump_dose_change"], route="pump"), "self_care", "no_symptoms"),
+        # a racing heart is a withdrawal sign; with feeling faint, the heart-rhythm red flag
+        (sit(["palpitations", "feeling_faint"], ["as_usual"]), "emergency", "racing_heart_feeling_faint"),
+        (sit(["palpitations"], ["stopped_abruptly"]), "urgent", "abrupt_stop"),
+        (sit(["feeling_faint"], ["as_usual"]), "routine", "symptoms_routine"),
         # oral withdrawal
         (sit(["tremor", "sweating"], ["stopped_abruptly"]), "urgent", "abrupt_stop"),
         (sit(["spasticity"], ["ran_out"]), "urgent", "abrupt_stop"),

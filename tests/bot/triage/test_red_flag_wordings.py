@@ -10,8 +10,13 @@ WORDINGS = {
         "hes hearing voices that arent there",
         "halucinating since sunday",
         "there are people in my room who aren't there",
+        "baclofen withdrawl, im tripping balls",
     ],
-    "psychosis": ["she's convinced the neighbours are after her, totally paranoid", "hes gone psychotic"],
+    "psychosis": [
+        "she's convinced the neighbours are after her, totally paranoid",
+        "hes gone psychotic",
+        "since quitting baclofen i think people are plotting against me",
+    ],
     "seizure": [
         "she had a seizure this morning",
         "he had a fit in the kitchen",
@@ -23,6 +28,10 @@ WORDINGS = {
         "she doesnt know where she is",
         "he's talking nonsense",
         "totally disoriented",
+        # in the first person, the "not" is part of the symptom, not a denial of it (exploratory test)
+        "stopped baclofen yesterday and i'm not making any sense",
+        "im not thinking clearly since running out of baclofen",
+        "ran out of baclofen and i can't remember what day it is",
     ],
     "fever": ["i'm burning up", "temp is 39.2", "got a high temperature", "running a fever"],
     "breathing": ["cant breath properly", "struggling to breathe", "his breathing is really slow", "short of breath"],
@@ -47,6 +56,13 @@ COMBINATIONS = [
     "took a whole strip of baclofen and i can't stay awake",
     "had loads of vodka with my baclofen and now i'm so drowsy",
     "took 20 tablets and i keep throwing up",
+    # found by an exploratory test as a person would write (2026-11-30), all urgent or routine before
+    "took baclofen with my percocet and i feel like a zombie, can barely move",
+    "took extra baclofen plus my oxycodone, feel real heavy",
+    "had my pump refilled this morning and now im super weak and sleepy and my legs are floppy",
+    "after the pump dose was increased yesterday i feel light headed and really drowsy",
+    "missed my baclofen, heart is pounding like crazy and I feel faint",
+    "i'm fine, nothing wrong, just the pump alarm keeps going off and my legs are rock hard",
 ]
 
 
@@ -72,6 +88,9 @@ def test_emergency_combinations_in_one_message(findings, text):
         "what if i start seeing things?",
         "i had a seizure as a teenager",
         "can stopping baclofen cause confusion?",
+        "i'm not confused and i'm thinking clearly",
+        "my pump was refilled today and i feel fine",
+        "my heart is racing since i stopped",
     ],
 )
 def test_denied_hypothetical_or_past_red_flags_are_not_emergencies(findings, text):
