@@ -28,6 +28,7 @@ class ActionAnswerQuestion(Action):
             return events
         numbers = region_numbers()
         text = answer.text.format(emergency_number=numbers.emergency_number)
-        text += " " + load_reasons().sources_line("answer", source_titles(list(answer.sources)))
+        if answer.sources:  # a question the bot has no checked answer for cites nothing
+            text += " " + load_reasons().sources_line("answer", source_titles(list(answer.sources)))
         dispatcher.utter_message(response=Response.ANSWER, answer=text)
         return events

@@ -39,6 +39,7 @@ NOT_AN_ANSWER = (
     Intent.ASK_TAPERING,
     Intent.ASK_OVERDOSE,
     Intent.ASK_PUMP,
+    Intent.ASK_OTHER,
     Intent.REQUEST_SUMMARY,
     Intent.SCHEDULE_CHECKIN,
     Intent.CANCEL_CHECKIN,

@@ -34,6 +34,7 @@ class Intent:
     ASK_TAPERING: Final = "ask_tapering"
     ASK_OVERDOSE: Final = "ask_overdose"
     ASK_PUMP: Final = "ask_pump"
+    ASK_OTHER: Final = "ask_other"
     SCHEDULE_CHECKIN: Final = "schedule_checkin"
     CANCEL_CHECKIN: Final = "cancel_checkin"
     WHEN_NEXT_CHECKIN: Final = "when_next_checkin"

@@ -294,5 +294,6 @@ def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Asses
     level = max((r["level"] for r in reasons), key=level_rank)
     # Only the reasons that set the level are given: lower ones would blur the advice.
     reasons = [r for r in reasons if r["level"] == level]
-    crisis = any(catalogue.symptoms[i].crisis_line for i in situation.symptoms)
+    # A yes to the red-flag screen may be its thoughts of self-harm: the crisis line too.
+    crisis = any(catalogue.symptoms[i].crisis_line for i in situation.symptoms) or situation.screen == "yes"
     return Assessment(level=level, reasons=reasons, symptoms=sorted(situation.symptoms), crisis_line=crisis)

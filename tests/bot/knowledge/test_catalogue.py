@@ -85,7 +85,8 @@ def test_answers_cover_exactly_the_domain_question_intents():
 
 def test_answers_are_short_sourced_and_send_red_flags_to_the_emergency_number():
     for answer in load_answers().values():
-        assert answer.sources, answer.intent
+        # a question the bot has no checked answer for cites nothing, and says so
+        assert bool(answer.sources) != (answer.intent == "ask_other"), answer.intent
         assert len(answer.text) < 700, answer.intent
         if answer.intent != "ask_what_is":
             assert "{emergency_number}" in answer.text, answer.intent

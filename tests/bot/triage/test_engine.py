@@ -76,6 +76,11 @@ def test_every_reason_cites_known_sources():
             assert reason["sources"] and set(reason["sources"]) <= set(catalogue.sources)
 
 
+def test_a_yes_to_the_screen_brings_the_crisis_line_since_it_may_be_thoughts_of_self_harm():
+    screened = Situation(symptoms=frozenset(), events=frozenset(), route="tablets", screen="yes")
+    assert assess(screened).crisis_line and not assess(sit(["tremor"], ["stopped_abruptly"])).crisis_line
+
+
 def test_suicidal_thoughts_bring_the_crisis_line():
     assert assess(sit(["suicidal"])).crisis_line
     assert not assess(sit(["hallucinations"])).crisis_line
