@@ -110,7 +110,7 @@ format: $(VENV)/.installed
 
 test: $(MODEL) $(WEB_STAMP) browser services lint validate ## Run every test (lint, Rasa data validation and story tests, pytest with end-to-end vignettes)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out build/rasa-test --quiet
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=20
 	$(PY) -m bench --quick  # figures printed for the record, never asserted
 
 state:
