@@ -124,6 +124,10 @@ class ValidateAssessmentForm(SafeFormValidation):
         # An answer that names no route ("not sure", "yes", "my legs hurt"): we cannot rule out a pump.
         if _asked(tracker, Slot.ROUTE) and not _mentions(tracker, Entity.ROUTE):
             return {Slot.ROUTE: "unknown"}
+        # Both ("a pump and tablets too"): the pump, so its rules and its screen question apply.
+        named = {f["id"] for f in findings_of(tracker.latest_message) if f["kind"] == Entity.ROUTE}
+        if {"pump", "tablets"} <= named:
+            return {Slot.ROUTE: "pump"}
         return {}
 
     async def extract_situation(

@@ -107,6 +107,7 @@ class Symptom:
     sources: Tuple[str, ...]
     phrases: Tuple[str, ...]
     exact: Tuple[str, ...] = ()
+    lexicon_only: Tuple[str, ...] = ()  # matched like `phrases`; the learned layer does not learn them
     pump_early_sign: bool = False
     overdose_sign: bool = False
     crisis_line: bool = False
@@ -123,7 +124,7 @@ class Symptom:
             "symptom",
             data,
             {"id", "label", "plain", "severity", "sources", "phrases"},
-            {"exact", "pump_early_sign", "overdose_sign", "crisis_line", "numbers"},
+            {"exact", "lexicon_only", "pump_early_sign", "overdose_sign", "crisis_line", "numbers"},
         )
         if data["severity"] not in SEVERITIES:
             raise CatalogueError(f"symptom {data['id']!r}: severity {data['severity']!r} not one of {SEVERITIES}")
@@ -135,6 +136,7 @@ class Symptom:
             sources=tuple(data["sources"]),
             phrases=_phrases("symptom", data["id"], data["phrases"]),
             exact=_phrases("symptom", data["id"], data.get("exact", [])) if data.get("exact") else (),
+            lexicon_only=_phrases("symptom", data["id"], data["lexicon_only"]) if data.get("lexicon_only") else (),
             pump_early_sign=bool(data.get("pump_early_sign", False)),
             overdose_sign=bool(data.get("overdose_sign", False)),
             crisis_line=bool(data.get("crisis_line", False)),
@@ -240,7 +242,7 @@ def _check_unique_phrases(*groups: Mapping[str, Any]) -> None:
     owner: Dict[str, str] = {}
     for group in groups:
         for item in group.values():
-            for phrase in (*item.phrases, *getattr(item, "exact", ())):
+            for phrase in (*item.phrases, *getattr(item, "exact", ()), *getattr(item, "lexicon_only", ())):
                 if phrase in owner and owner[phrase] != item.id:
                     raise CatalogueError(f"phrase {phrase!r} is listed for both {owner[phrase]!r} and {item.id!r}")
                 owner[phrase] = item.id

@@ -80,7 +80,8 @@ class FindingMatcher:
         self._red_flags = frozenset(s.id for s in catalogue.symptoms.values() if s.severity in RED_FLAG_SEVERITIES)
         for group, label in LABELS.items():
             for item in getattr(catalogue, group).values():
-                patterns = self._patterns(nlp, item.phrases, with_lemmas=True)
+                learned_or_not = (*item.phrases, *getattr(item, "lexicon_only", ()))
+                patterns = self._patterns(nlp, learned_or_not, with_lemmas=True)
                 patterns += self._patterns(nlp, getattr(item, "exact", ()), with_lemmas=False)
                 self._matcher.add(f"{label}|{item.id}", patterns)
                 self._number_rules += [(label, item.id, r) for r in getattr(item, "numbers", ())]

@@ -79,6 +79,12 @@ def _pump_possible(s: Situation) -> bool:
     return s.route in ("pump", "unknown")
 
 
+def _pump_problem(s: Situation) -> bool:
+    """A pump alarm, empty pump or missed refill; for a pump user, running out too (a pump that ran
+    out is empty; the bot's own "ran out" button says it)."""
+    return "pump_problem" in s.events or (s.on_pump and "ran_out" in s.events)
+
+
 def _listing(symptoms: Sequence[Symptom]) -> str:
     return ", ".join(x.plain for x in symptoms)
 
@@ -121,7 +127,7 @@ def pump_boxed_warning(s: Situation, c: Catalogue) -> List[Reason]:
 @rule
 def pump_problem_with_signs(s: Situation, c: Catalogue) -> List[Reason]:
     """A pump problem (alarm, empty, missed refill) plus any withdrawal sign: hospital now."""
-    if "pump_problem" not in s.events:
+    if not _pump_problem(s):
         return []
     found = _present(s, c, lambda x: x.severity in ("withdrawal", "pump_red_flag") or x.pump_early_sign)
     if not found:
@@ -197,7 +203,7 @@ def emergency_screen_unsure(s: Situation, c: Catalogue) -> List[Reason]:
 @rule
 def pump_problem(s: Situation, c: Catalogue) -> List[Reason]:
     """A pump alarm, an empty pump or a missed refill needs the pump team today, before symptoms."""
-    if "pump_problem" not in s.events:
+    if not _pump_problem(s):
         return []
     return [_reason("pump_problem", Level.URGENT, [], ["gablofen_med_guide", "gablofen_label_5_5"])]
 

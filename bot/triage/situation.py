@@ -44,7 +44,8 @@ def situation_from_turns(
     - A caregiver's report (experiencer "other") counts as the patient's.
     - A later negation withdraws an earlier non-red-flag symptom ("actually no headache"),
       but a red flag once reported stays: the safe side of a correction is to keep it.
-    - The route is the last one mentioned, else the form's slot ("unknown" if they could not say).
+    - The route is the last one mentioned (the pump when one message names both), else the form's
+      slot ("unknown" if they could not say).
     - `screen` is the answer to the red-flag screen (the form's `emergency_screen` slot).
     """
     catalogue = catalogue or load_catalogue()
@@ -54,6 +55,9 @@ def situation_from_turns(
     route: Optional[str] = None
     by_other = False
     for findings in turns:
+        # Both routes in one message ("both, pump and tablets"): the pump, whose withdrawal is the
+        # more dangerous, so its rules apply. A later message naming one route still corrects it.
+        named = {f["id"] for f in findings if f["kind"] == "route" and f["assertion"] == "present"}
         for f in findings:
             if f["assertion"] == "negated" and f["kind"] == "symptom":
                 negated.add(f["id"])
@@ -71,7 +75,7 @@ def situation_from_turns(
             elif f["kind"] == "event" and f["id"] in catalogue.events:
                 events.add(f["id"])
             elif f["kind"] == "route" and f["id"] in ROUTES:
-                route = f["id"]
+                route = "pump" if "pump" in named else f["id"]
     if route is None and route_slot:
         route = route_slot
     return Situation(

@@ -18,6 +18,11 @@ async def test_a_named_route_is_left_to_the_slot_mapping(form, make_tracker, dis
     assert await form.extract_route(dispatcher, tracker, {}) == {}
 
 
+async def test_both_routes_make_it_the_pump(form, make_tracker, dispatcher):
+    tracker = make_tracker(["both, a pump and tablets"], intent="inform_route", slots={"requested_slot": "route"})
+    assert await form.extract_route(dispatcher, tracker, {}) == {"route": "pump"}
+
+
 async def test_a_question_is_not_an_answer(form, make_tracker, dispatcher):
     tracker = make_tracker(["is baclofen addictive?"], intent="ask_addiction", slots={"requested_slot": "situation"})
     assert await form.extract_situation(dispatcher, tracker, {}) == {}

@@ -20,14 +20,14 @@ TARGET_SENSITIVITY = 0.95
 TARGET_UNDER = 0.05
 TARGET_OVER = 0.15
 # What the bot gives now (README, "Words the bot has not seen", at the commit it names, threshold
-# 0.542): emergencies caught in their turn, other statements under-triaged, over-triaged. The first
+# 0.54): emergencies caught in their turn, other statements under-triaged, over-triaged. The first
 # runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
 # data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40). The
 # threshold moves with the training data, and with it one or two statements near it.
 FLOORS = {
     "frozen": (FROZEN_FILE, 27, 9, 24),
     "frozen_2": (FROZEN_2_FILE, 36, 2, 35),
-    "frozen_3": (FROZEN_3_FILE, 46, 3, 34),
+    "frozen_3": (FROZEN_3_FILE, 46, 3, 33),
     "frozen_4": (FROZEN_4_FILE, 26, 2, 21),
 }
 _scored: Dict[str, Figures] = {}

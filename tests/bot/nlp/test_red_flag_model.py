@@ -139,3 +139,15 @@ def test_a_development_non_emergencys_sentences_are_negatives_of_their_own(nlp):
     assert sentence_negatives(Example(story, True, "confusion", "dev"), nlp(story)) == []
     one = "he is fine and back at work every day"
     assert sentence_negatives(Example(one, False, "none", "dev"), nlp(one)) == []
+
+
+def test_lexicon_only_phrases_are_matched_but_never_learned(findings):
+    """`lexicon_only:` phrases move the layer's threshold if learned (catalogue header); the lexicon
+    still finds them."""
+    from bot.knowledge import load_catalogue
+    from bot.nlp.red_flag_model import catalogue_examples
+
+    lexicon_only = {p for s in load_catalogue().symptoms.values() for p in s.lexicon_only}
+    assert "wheezy" in lexicon_only
+    assert not lexicon_only & {e.text for e in catalogue_examples()}
+    assert "breathing" in {f["id"] for f in findings("i'm all wheezy")}

@@ -33,6 +33,10 @@ def test_every_red_flag_is_an_emergency_on_every_route(symptom, route):
         (sit(["spasticity"], ["pump_problem"], route="pump"), "emergency", "pump_problem_with_signs"),
         (sit(["itching", "low_blood_pressure"], route="pump"), "emergency", "pump_itching_low_bp"),
         (sit([], ["pump_problem"], route="pump"), "urgent", "pump_problem"),
+        # a pump user who ran out or missed doses (the bot's own button): a pump problem
+        (sit(["anxiety"], ["ran_out"], route="pump"), "emergency", "pump_problem_with_signs"),
+        (sit([], ["ran_out"], route="pump"), "urgent", "pump_problem"),
+        (sit(["anxiety"], ["ran_out"], route="tablets"), "urgent", "abrupt_stop"),
         (sit(["tingling"], route="pump"), "urgent", "pump_early_signs"),
         (sit(["tingling"], ["tapering"], route="tablets"), "routine", "symptoms_routine"),
         # overdose and mixing
@@ -118,6 +122,11 @@ class TestSituationFromTurns:
     def test_a_correction_of_the_route_wins(self):
         turns = [[f("route", "tablets")], [f("route", "pump")]]
         assert situation_from_turns(turns, route_slot="tablets").route == "pump"
+
+    def test_a_message_naming_both_routes_is_the_pump_and_a_later_one_still_corrects_it(self):
+        both = [f("route", "pump"), f("route", "tablets")]
+        assert situation_from_turns([both], route_slot="tablets").route == "pump"
+        assert situation_from_turns([both, [f("route", "tablets")]]).route == "tablets"
 
     def test_the_slot_is_used_when_no_route_was_named(self):
         assert situation_from_turns([[f("symptom", "tremor")]], route_slot="unknown").route == "unknown"
