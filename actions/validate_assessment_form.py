@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.history import findings_of
 from actions.safety_net import emergency_if_needed
 from bot.names import ActionName, Entity, Intent, Slot
+from bot.triage import route_named
 
 # Messages that are not answers to the form's question: the form rejects them, the rules answer
 # them, and the form asks again. Any other reply moves the form on, so it never asks forever.
@@ -124,10 +125,11 @@ class ValidateAssessmentForm(SafeFormValidation):
         # An answer that names no route ("not sure", "yes", "my legs hurt"): we cannot rule out a pump.
         if _asked(tracker, Slot.ROUTE) and not _mentions(tracker, Entity.ROUTE):
             return {Slot.ROUTE: "unknown"}
-        # Both ("a pump and tablets too"): the pump, so its rules and its screen question apply.
-        named = {f["id"] for f in findings_of(tracker.latest_message) if f["kind"] == Entity.ROUTE}
-        if {"pump", "tablets"} <= named:
-            return {Slot.ROUTE: "pump"}
+        # Both ("a pump and tablets too"): the slot mapping would take either; `route_named` decides
+        # (the pump, so its rules and its screen question apply). One route is left to the mapping.
+        findings = findings_of(tracker.latest_message)
+        if len({f["id"] for f in findings if f["kind"] == Entity.ROUTE and f["assertion"] == "present"}) > 1:
+            return {Slot.ROUTE: route_named(findings)}
         return {}
 
     async def extract_situation(

@@ -2,7 +2,7 @@
 
 from bot.triage.engine import LEVELS, REPORTED_LEVELS, Assessment, assess, level_rank, reported_rank
 from bot.triage.payload import triage_payload
-from bot.triage.situation import Situation, situation_from_turns
+from bot.triage.situation import Situation, route_named, situation_from_turns
 from bot.triage.verdict import Verdict, triage_verdict
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "assess",
     "level_rank",
     "reported_rank",
+    "route_named",
     "situation_from_turns",
     "triage_verdict",
     "triage_payload",

@@ -32,6 +32,13 @@ class Situation:
         return self.route == "pump"
 
 
+def route_named(findings: Iterable[Finding]) -> Optional[str]:
+    """The route one message names: the last one, but the pump when it names both ("both, pump and
+    tablets"), because its withdrawal is the more dangerous and its rules must apply. None if none."""
+    named = [f["id"] for f in findings if f["kind"] == "route" and f["assertion"] == "present" and f["id"] in ROUTES]
+    return "pump" if "pump" in named else (named[-1] if named else None)
+
+
 def situation_from_turns(
     turns: Sequence[Iterable[Finding]],
     route_slot: Optional[str] = None,
@@ -55,9 +62,8 @@ def situation_from_turns(
     route: Optional[str] = None
     by_other = False
     for findings in turns:
-        # Both routes in one message ("both, pump and tablets"): the pump, whose withdrawal is the
-        # more dangerous, so its rules apply. A later message naming one route still corrects it.
-        named = {f["id"] for f in findings if f["kind"] == "route" and f["assertion"] == "present"}
+        findings = list(findings)
+        route = route_named(findings) or route  # a later message naming a route corrects it
         for f in findings:
             if f["assertion"] == "negated" and f["kind"] == "symptom":
                 negated.add(f["id"])
@@ -74,8 +80,6 @@ def situation_from_turns(
                 negated.discard(f["id"])
             elif f["kind"] == "event" and f["id"] in catalogue.events:
                 events.add(f["id"])
-            elif f["kind"] == "route" and f["id"] in ROUTES:
-                route = "pump" if "pump" in named else f["id"]
     if route is None and route_slot:
         route = route_slot
     return Situation(
