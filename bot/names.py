@@ -90,6 +90,7 @@ class Response:
     LEVEL_EMERGENCY: Final = "utter_level_emergency"
     REASONS: Final = "utter_reasons"
     CRISIS_LINE: Final = "utter_crisis_line"
+    EMERGENCY_REMINDER: Final = "utter_emergency_reminder"
     DISCLAIMER: Final = "utter_disclaimer"
     # The assessment form's questions (the clinicians' scenarios name them in `asks:`).
     ASK_ROUTE: Final = "utter_ask_route"
@@ -130,6 +131,7 @@ class ActionName:
 
     ASSESS_TRIAGE: Final = "action_assess_triage"
     ANSWER_QUESTION: Final = "action_answer_question"
+    EMERGENCY_REMINDER: Final = "action_emergency_reminder"
     FALLBACK: Final = "action_fallback"
     NOTE_SYMPTOMS: Final = "action_note_symptoms"
     VALIDATE_ASSESSMENT_FORM: Final = "validate_assessment_form"

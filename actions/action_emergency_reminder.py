@@ -1,0 +1,40 @@
+"""action_emergency_reminder: after the emergency advice, every reply says it again first.
+
+Someone told to call the emergency number who then writes "it's still going on", "what do I do"
+or "is he going to die?" is in the same emergency: the dialogue's usual answers (a question
+about tablets or the pump, "anything else I can help with?") would read as if it had passed.
+The rules in data/rules.yml send this action for such turns while `triage_level` is emergency
+(it stays there until the conversation restarts: a red flag is never withdrawn).
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.assessment import assess_tracker
+from bot.names import ActionName, Response, Slot
+from bot.settings import region_numbers
+from bot.triage import triage_payload
+
+
+class ActionEmergencyReminder(Action):
+    def name(self) -> Text:
+        return ActionName.EMERGENCY_REMINDER
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        # Assessed again from everything said, so the banner's symptoms and numbers stay current.
+        assessment = assess_tracker(tracker)
+        numbers = region_numbers()
+        fill = {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line}
+        # A conversation resumed after its session expired keeps the slot but not the turns: the
+        # reminder is still said (its words hold either way), without a payload it cannot back.
+        payload = {"triage": triage_payload(assessment, numbers)} if assessment.is_emergency else None
+        dispatcher.utter_message(response=Response.EMERGENCY_REMINDER, json_message=payload, **fill)
+        if assessment.crisis_line:
+            dispatcher.utter_message(response=Response.CRISIS_LINE, **fill)
+        # Symptoms added after the advice ("he's shaking too") are kept for the summary.
+        return [SlotSet(Slot.SYMPTOMS, assessment.symptoms)] if assessment.is_emergency else []
