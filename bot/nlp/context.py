@@ -14,7 +14,7 @@ from spacy.language import Language
 from bot.knowledge._files import read_yaml
 
 RULES_FILE = "context_rules.yml"
-_RULE_KEYS = {"literal", "lemmas", "category", "direction", "max_scope", "only_for"}
+_RULE_KEYS = {"literal", "lemmas", "words", "category", "direction", "max_scope", "only_for", "terminated_by"}
 
 
 @Language.factory("baclofen_context")
@@ -37,8 +37,12 @@ def load_rules(data: Optional[Mapping[str, Any]] = None) -> List[ConTextRule]:
         }
         if "lemmas" in entry:
             kwargs["pattern"] = [{"LEMMA": lemma} for lemma in entry["lemmas"]]
+        if "words" in entry:  # one token, any of these spellings (the tokeniser splits "i'm" as i + 'm)
+            kwargs["pattern"] = [{"LOWER": {"IN": [str(w) for w in entry["words"]]}}]
         if "only_for" in entry:
             kwargs["allowed_types"] = set(entry["only_for"])
+        if "terminated_by" in entry:
+            kwargs["terminated_by"] = set(entry["terminated_by"])
         if "max_scope" in entry:
             kwargs["max_scope"] = int(entry["max_scope"])
         elif entry["direction"] == "TERMINATE":

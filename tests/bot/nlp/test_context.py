@@ -24,3 +24,35 @@ def test_a_rule_written_with_lemmas_matches_its_own_literal(nlp, rule):
 )
 def test_what_may_come_is_hypothetical(findings, text):
     assert [f["assertion"] for f in findings(text) if f["kind"] == "symptom"] == ["hypothetical"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his pump was put in two years ago he is burning up",
+        "pump put in 2 years ago im burning up",
+        "pump put in two years ago she's burning up",
+        "i stopped baclofen years ago i'm seeing bugs everywhere",
+    ],
+)
+def test_a_present_verb_ends_the_reach_of_a_history(findings, text):
+    """A dictated run-on without a comma: the history cue reached the red flag after it."""
+    assert [f["assertion"] for f in findings(text) if f["kind"] == "symptom"] == ["present"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "years ago i was seeing things that are not there",
+        "two years ago he had a seizure and he is fine",
+        "as a kid i had fits, i'm worried",
+    ],
+)
+def test_a_past_red_flag_stays_in_the_past(findings, text):
+    assert [f["assertion"] for f in findings(text) if f["kind"] == "symptom"] == ["historical"]
+
+
+def test_a_present_verb_keeps_the_caregiver_who_said_it(findings):
+    """The cue is the verb only: a longer "he is" would replace the "he" that marks someone else."""
+    (fever,) = [f for f in findings("his pump went in years ago he is burning up") if f["id"] == "fever"]
+    assert (fever["assertion"], fever["experiencer"]) == ("present", "other")
