@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.knowledge._files import read_bytes, read_yaml
 
@@ -94,6 +94,8 @@ class Source:
     title: str
     note: str
     grade: str
+    # "pump" for evidence about intrathecal baclofen only: not cited to someone on tablets.
+    only_route: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,10 @@ class Catalogue:
         _check_keys("sources file", sources, {"sources"}, set())
         source_map = {}
         for sid, s in sources["sources"].items():
-            _check_keys("source", {"id": sid, **s}, {"id", "title", "note", "grade"}, set())
-            source_map[sid] = Source(sid, s["title"], s["note"], s["grade"])
+            _check_keys("source", {"id": sid, **s}, {"id", "title", "note", "grade"}, {"only_route"})
+            if s.get("only_route") not in (None, "pump", "tablets"):
+                raise CatalogueError(f"source {sid!r}: only_route must be pump or tablets")
+            source_map[sid] = Source(sid, s["title"], s["note"], s["grade"], s.get("only_route"))
         symptoms = _index("symptom", [Symptom.from_dict(d) for d in catalogue["symptoms"]])
         routes = _index("route", [Route.from_dict(d) for d in catalogue["routes"]])
         events = _index("event", [Event.from_dict(d) for d in catalogue["events"]])

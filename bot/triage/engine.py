@@ -291,6 +291,17 @@ def symptoms_while_tapering_or_usual(s: Situation, c: Catalogue) -> List[Reason]
     return [_reason("symptoms_routine", Level.ROUTINE, found, sources, variant="side_effects", found=_listing(found))]
 
 
+def _cited_for_route(reason: Reason, s: Situation, c: Catalogue) -> Reason:
+    """Someone on tablets is not cited evidence about the pump alone (a fever cites the oral case
+    report, not the intrathecal boxed warning); a reason left with no source keeps them all."""
+    if s.route != "tablets":
+        return reason
+    kept = [i for i in reason["sources"] if i not in c.sources or c.sources[i].only_route != "pump"]
+    cited = reason.copy()
+    cited["sources"] = kept or reason["sources"]
+    return cited
+
+
 def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Assessment:
     """Run every rule; the level is the highest one that fired (self_care if none)."""
     catalogue = catalogue or load_catalogue()
@@ -299,7 +310,7 @@ def assess(situation: Situation, catalogue: Optional[Catalogue] = None) -> Asses
         reasons = [_reason("no_symptoms", Level.SELF_CARE, [], [])]
     level = max((r["level"] for r in reasons), key=level_rank)
     # Only the reasons that set the level are given: lower ones would blur the advice.
-    reasons = [r for r in reasons if r["level"] == level]
+    reasons = [_cited_for_route(r, situation, catalogue) for r in reasons if r["level"] == level]
     # A yes to the red-flag screen may be its thoughts of self-harm: the crisis line too.
     crisis = any(catalogue.symptoms[i].crisis_line for i in situation.symptoms) or situation.screen == "yes"
     return Assessment(level=level, reasons=reasons, symptoms=sorted(situation.symptoms), crisis_line=crisis)
