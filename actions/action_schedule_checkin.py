@@ -1,5 +1,9 @@
 """action_schedule_checkin: "check on me in 2 hours" (or yes to the offer) becomes Rasa's reminder.
 
+A time typed on its own in answer to the offer ("tomorrow", "an hour") is not an intent the NLU
+knows (teaching it those words moved the learned red-flag layer's threshold); the rules send such
+a not-understood reply here while the offer is open, and it is a check-in when it holds a time.
+
 The check-in lives in the conversation as a `ReminderScheduled` event (bot/checkins/delivery.py
 delivers it, once, also after a restart). One check-in at a time: a new one replaces the others.
 """
@@ -12,6 +16,7 @@ from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin_offer import pending_checkins
+from actions.safety_net import emergency_if_needed
 from bot.checkins.plan import hours_in, load_plan, new_name, when_text
 from bot.checkins.summary import stamp
 from bot.names import ActionName, Entity, Intent, Level, Response, Slot
@@ -31,8 +36,15 @@ class ActionScheduleCheckin(Action):
                 response=Response.CHECKIN_NOT_AFTER_EMERGENCY, emergency_number=region_numbers().emergency_number
             )
             return [SlotSet(Slot.CHECKIN_OFFERED, False)]
-        plan = load_plan()
         asked = hours_in((tracker.latest_message or {}).get("text") or "")
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == Intent.NLU_FALLBACK and asked is None:
+            # A reply to the offer that is neither yes, no nor a time: not understood, as anywhere
+            # else (safety net first). The offer closes; "check on me in 2 hours" still works.
+            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher)) + [
+                SlotSet(Slot.CHECKIN_OFFERED, False)
+            ]
+        plan = load_plan()
         hours = plan.clamp(asked or tracker.get_slot(Slot.CHECKIN_SUGGESTED_HOURS) or plan.defaults[-1].hours)
         now = datetime.now(timezone.utc)
         due = now + timedelta(seconds=hours * checkin_seconds_per_hour())
@@ -50,3 +62,8 @@ class ActionScheduleCheckin(Action):
         ]
         dispatcher.utter_message(response=Response.CHECKIN_SCHEDULED, when=when_text(hours), due=stamp(due))
         return events
+
+
+def _not_understood(dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(response=Response.DEFAULT)
+    return []

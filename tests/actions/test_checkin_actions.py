@@ -11,8 +11,8 @@ from bot.checkins.plan import CHECKIN_INTENT
 from tests.actions.conftest import responses
 
 
-def tracker(text, events=(), slots=None):
-    latest = {"text": text, "intent": {"name": "schedule_checkin"}, "entities": []}
+def tracker(text, events=(), slots=None, intent="schedule_checkin"):
+    latest = {"text": text, "intent": {"name": intent}, "entities": []}
     user = {"event": "user", "text": text, "parse_data": latest}
     return Tracker("t", dict(slots or {}), latest, [*events, user], False, None, {}, "action_listen")
 
@@ -24,6 +24,22 @@ async def test_check_on_me_in_3_hours_schedules_one_reminder_and_says_when(dispa
     assert timedelta(hours=2, minutes=59) < due - datetime.now(timezone.utc) <= timedelta(hours=3)
     assert reminder["intent"] == CHECKIN_INTENT and reminder["entities"][0]["value"] == reminder["name"]
     assert responses(dispatcher) == ["utter_checkin_scheduled"] and dispatcher.messages[0]["when"] == "in 3 hours"
+
+
+async def test_a_time_typed_alone_in_answer_to_the_offer_schedules_it(dispatcher):
+    offered = {"checkin_offered": True, "checkin_suggested_hours": 2}
+    events = await ActionScheduleCheckin().run(
+        dispatcher, tracker("tomorrow", slots=offered, intent="nlu_fallback"), {}
+    )
+    assert [e for e in events if e["event"] == "reminder"]
+    assert dispatcher.messages[0]["when"] == "tomorrow at about this time"
+
+
+async def test_a_reply_to_the_offer_without_a_time_is_not_understood(dispatcher):
+    offered = {"checkin_offered": True, "checkin_suggested_hours": 2}
+    events = await ActionScheduleCheckin().run(dispatcher, tracker("purple", slots=offered, intent="nlu_fallback"), {})
+    assert [e["event"] for e in events] == ["slot"]
+    assert responses(dispatcher) == ["utter_default"]
 
 
 async def test_no_checkin_after_an_emergency(dispatcher):
