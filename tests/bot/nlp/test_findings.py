@@ -97,6 +97,8 @@ PRESENT = "present"
         ("the garden is full of flies this summer", set()),
         ("I talk to my late husband every night, it helps", set()),
         ("the radio presenter was talking to me about baclofen", set()),
+        ("had 6 beers last night with my baclofen", {("mixed_alcohol", PRESENT)}),
+        ("took 8 shots of vodka", {("mixed_alcohol", PRESENT)}),
         ("my nurse was talking to me like she was in a hurry", set()),
         ("she keeps picking at things on her jumper", set()),
         ("it works better than the doctor said", set()),
