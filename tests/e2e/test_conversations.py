@@ -37,8 +37,11 @@ def test_a_red_flag_in_the_middle_of_the_form_interrupts_it_at_once(chat):
     replies = chat("now i'm seeing spiders on the ceiling")
     assert level(replies) == "emergency"
     assert texts(replies)[0].startswith("EMERGENCY: call 911")
-    # the form is over: the next message is not taken as an answer to its question
-    assert level(chat("tablets")) is None
+    # the form is over: the next message is not taken as an answer to its question, and whatever
+    # is written next gets the emergency advice again first
+    after = chat("tablets")
+    assert texts(after)[0].startswith("What you told me needs emergency help. Please call 911 now")
+    assert not any("anything else" in t for t in texts(after))
 
 
 def test_a_question_in_the_middle_of_the_form_is_answered_then_the_form_goes_on(chat):
