@@ -14,12 +14,12 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.history import findings_of
 from actions.safety_net import emergency_if_needed
-from bot.names import ActionName, Entity, Intent, Slot
+from bot.names import ActionName, Entity, Intent, Level, Slot
 from bot.triage import route_named
 
 # Messages that are not answers to the form's question: the form rejects them, the rules answer
@@ -85,6 +85,10 @@ class SafeFormValidation(FormValidationAction, ABC):
     `after_answers` adds what a form needs once the new answers are in `tracker.slots`. Abstract, so
     the action server does not register it as an action of its own."""
 
+    # The assessment ends once the emergency advice is given: its next question would read as if
+    # the advice were still to come (its rule then runs action_assess_triage, which does not repeat it).
+    ends_on_emergency = False
+
     @abstractmethod
     def name(self) -> Text: ...
 
@@ -96,7 +100,10 @@ class SafeFormValidation(FormValidationAction, ABC):
         events = emergency_if_needed(dispatcher, tracker)
         # super().run() also writes the new answers into tracker.slots, so the net can look again.
         answers = await super().run(dispatcher, tracker, domain)
-        return events + self.after_answers(dispatcher, tracker, bool(events), answers) + answers
+        result = events + self.after_answers(dispatcher, tracker, bool(events), answers) + answers
+        if self.ends_on_emergency and _advised_emergency(result):
+            result.append(SlotSet(REQUESTED_SLOT, None))
+        return result
 
     def after_answers(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, advised: bool, answers: List[Dict[Text, Any]]
@@ -104,7 +111,16 @@ class SafeFormValidation(FormValidationAction, ABC):
         return []
 
 
+def _advised_emergency(events: List[Dict[Text, Any]]) -> bool:
+    return any(
+        e.get("event") == "slot" and e.get("name") == Slot.TRIAGE_LEVEL and e.get("value") == Level.EMERGENCY
+        for e in events
+    )
+
+
 class ValidateAssessmentForm(SafeFormValidation):
+    ends_on_emergency = True
+
     def name(self) -> Text:
         return ActionName.VALIDATE_ASSESSMENT_FORM
 

@@ -7,6 +7,8 @@
   `report_symptoms` when the classifier heard something else (a question, a "no", an
   apology-worthy fallback), unless it is phrased as a question: "baclofen is making me
   constipated" is a report even though it resembles "what are the side effects?".
+- A message the classifier did not understand that names a route ("im on a baclofen pump") is
+  `inform_route`: the fallback would forget the turn, and the pump with it.
 
 Placed last in the pipeline (after the FallbackClassifier). The classifier's own ranking is kept
 in `intent_ranking`.
@@ -50,6 +52,10 @@ def reports_something(entities: List[Dict[Text, Any]]) -> bool:
     )
 
 
+def names_a_route(entities: List[Dict[Text, Any]]) -> bool:
+    return any(f["kind"] == Entity.ROUTE and f["assertion"] == "present" for f in findings_from_entities(entities))
+
+
 def looks_like_question(text: Text) -> bool:
     return bool(QUESTION_START.match(text or ""))
 
@@ -80,6 +86,9 @@ class RedFlagRouter(GraphComponent):
                 self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
                 self._override(message, Intent.REPORT_SYMPTOMS)
+            elif predicted == Intent.NLU_FALLBACK and names_a_route(entities):
+                # "im on a baclofen pump": not understood, and the turn forgotten with the pump in it
+                self._override(message, Intent.INFORM_ROUTE)
         return messages
 
     @staticmethod

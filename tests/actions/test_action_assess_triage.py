@@ -49,3 +49,13 @@ async def test_the_payload_is_the_shared_triage_payload(make_tracker, dispatcher
     tracker = make_tracker(["since i ran out i keep thinking of ending it all"], intent="red_flag")
     await ActionAssessTriage().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["custom"]["triage"] == triage_payload(assess_tracker(tracker), region_numbers())
+
+
+async def test_an_emergency_already_given_this_turn_is_not_said_twice(make_tracker, dispatcher):
+    given = {"event": "bot", "text": "EMERGENCY", "data": {"custom": {"triage": {"level": "emergency"}}}}
+    tracker = make_tracker(
+        ["my pump alarm is going off", "yes im itching all over"], intent="affirm", bot_events_this_turn=[given]
+    )
+    events = await ActionAssessTriage().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == []
+    assert {"event": "slot", "name": "triage_level", "value": "emergency", "timestamp": None} in events

@@ -54,6 +54,14 @@ async def test_an_answer_that_makes_an_emergency_gets_it_in_that_turn(form, make
     events = await form.run(dispatcher, tracker, {"forms": {"assessment_form": {"required_slots": ["route"]}}})
     assert dispatcher.messages[0]["response"] == "utter_level_emergency"
     assert {"event": "slot", "name": "route", "value": "unknown", "timestamp": None} in events
+    # the assessment ends there: no next question after the emergency advice
+    assert events[-1] == {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None}
+
+
+async def test_an_answer_without_an_emergency_lets_the_form_go_on(form, make_tracker, dispatcher):
+    tracker = make_tracker(["i missed some doses", "tablets"], intent="inform_route", slots={"requested_slot": "route"})
+    events = await form.run(dispatcher, tracker, {"forms": {"assessment_form": {"required_slots": ["route"]}}})
+    assert {"event": "slot", "name": "requested_slot", "value": None, "timestamp": None} not in events
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,15 @@ def test_a_real_question_stays_a_question(findings):
     assert routed(findings, text, "ask_alcohol").get(INTENT)["name"] == "ask_alcohol"
 
 
+def test_a_route_the_classifier_did_not_understand_is_a_route(findings):
+    assert routed(findings, "im on a baclofen pump", "nlu_fallback").get(INTENT)["name"] == "inform_route"
+
+
+def test_a_question_naming_a_route_stays_a_question(findings):
+    text = "can i have an mri with my baclofen pump"
+    assert routed(findings, text, "ask_pump").get(INTENT)["name"] == "ask_pump"
+
+
 def test_form_answers_keep_their_intent(findings):
     assert routed(findings, "i ran out", "inform_situation").get(INTENT)["name"] == "inform_situation"
 

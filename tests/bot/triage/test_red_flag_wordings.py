@@ -117,3 +117,23 @@ def test_emergency_combinations_in_one_message(findings, text):
 )
 def test_denied_hypothetical_or_past_red_flags_are_not_emergencies(findings, text):
     assert level_of(findings, text) != "emergency"
+
+
+# Exploratory test, third round (2026-11-30): pump withdrawal in lay words, and numbers in words.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my pump went dry, the clinic forgot to book me, i'm scratching like mad and my legs have gone solid",
+        "ITB pump refill missed, feeling faint, bp was 80 over something when i checked",
+        "my intrathecal thing needed topping up 3 days ago and nobody came, now im really itchy",
+        "mum stopped her baclofen, shes been talking to her sister who died years ago like shes in the room",
+    ],
+)
+def test_third_round_emergencies(findings, text):
+    assert level_of(findings, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", ["my blood pressure is 120 over 80", "my pump alarm went off, bp 120 over 80"])
+def test_a_normal_reading_in_words_is_not_low_blood_pressure(findings, text):
+    assert "low_blood_pressure" not in {f["id"] for f in findings(text)}
+    assert level_of(findings, text) != "emergency"
