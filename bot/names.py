@@ -140,6 +140,7 @@ class ActionName:
     NEXT_CHECKIN: Final = "action_next_checkin"
     DECLINE_CHECKIN: Final = "action_decline_checkin"
     START_CHECKIN: Final = "action_start_checkin"
+    RECHECK: Final = "action_recheck"
     CHECKIN_RESULT: Final = "action_checkin_result"
     VALIDATE_CHECKIN_FORM: Final = "validate_checkin_form"
     SUMMARY: Final = "action_summary"

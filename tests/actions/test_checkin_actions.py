@@ -60,3 +60,16 @@ async def test_when_is_my_next_checkin_and_cancelling_it(dispatcher):
     cancelled = [scheduled, {"event": "cancel_reminder"}]
     await ActionNextCheckin().run(dispatcher, tracker("when is my next check-in", cancelled), {})
     assert responses(dispatcher)[-1] == "utter_no_checkin"
+
+
+async def test_worse_said_without_a_checkin_fills_the_feeling_and_clears_the_screen(dispatcher):
+    from actions.action_recheck import ActionRecheck
+
+    asked = {"emergency_screen": "no", "checkin_offered": True}
+    events = await ActionRecheck().run(dispatcher, tracker("getting worse now", slots=asked, intent="feel_worse"), {})
+    assert {(e["name"], e["value"]) for e in events} == {
+        ("checkin_feeling", "worse"),
+        ("emergency_screen", None),
+        ("checkin_offered", False),
+    }
+    assert dispatcher.messages == []
