@@ -243,7 +243,11 @@ def took_too_much_or_craving(s: Situation, c: Catalogue) -> List[Reason]:
     found = _present(s, c, lambda x: x.severity == "misuse")
     if "took_too_much" not in s.events and not found:
         return []
-    return [_reason("more_than_prescribed", Level.URGENT, found, ["misuse_case_reports", "leung_2006"])]
+    if found:  # craving or escalation
+        sources = ["misuse_case_reports", "leung_2006"]
+        return [_reason("more_than_prescribed", Level.URGENT, found, sources, variant="craving")]
+    sources = ["pms_baclofen_overdose", "leung_2006"]
+    return [_reason("more_than_prescribed", Level.URGENT, found, sources, variant="taken")]
 
 
 @rule

@@ -169,3 +169,10 @@ def test_the_red_flag_screen_answer(screen, symptoms, level, rule):
 
 def test_a_screen_answer_reaches_the_situation():
     assert situation_from_turns([[]], screen="yes").screen == "yes"
+
+
+def test_tablets_taken_at_once_are_told_to_ask_a_poison_centre_now_not_about_craving():
+    (reason,) = assess(sit(events=["took_too_much"])).reasons
+    assert "poison centre" in reason["text"] and "craving" not in reason["text"]
+    (reason,) = assess(sit(["craving"])).reasons
+    assert "craving" in reason["text"]

@@ -127,10 +127,18 @@ def test_denied_hypothetical_or_past_red_flags_are_not_emergencies(findings, tex
         "ITB pump refill missed, feeling faint, bp was 80 over something when i checked",
         "my intrathecal thing needed topping up 3 days ago and nobody came, now im really itchy",
         "mum stopped her baclofen, shes been talking to her sister who died years ago like shes in the room",
+        "took gabapentin, baclofen and a sleeping pill, my gf is worried cuz im mumbling",
+        "been drinking since lunch and took my baclofen like normal, now i cant really stand up",
+        "no baclofen for 2 days, im boiling hot, sweating buckets, heart pounding",
+        "ran out of baclofen and I feel really hot and clammy",
     ],
 )
 def test_third_round_emergencies(findings, text):
     assert level_of(findings, text) == "emergency"
+
+
+def test_hot_weather_is_not_a_fever(findings):
+    assert level_of(findings, "its really hot weather here and im a bit sweaty") != "emergency"
 
 
 @pytest.mark.parametrize("text", ["my blood pressure is 120 over 80", "my pump alarm went off, bp 120 over 80"])
