@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assessment import screen_yes_said_again
 from actions.checkin_offer import pending_checkins
 from actions.safety_net import emergency_if_needed
 from bot.checkins.plan import hours_in, load_plan, new_name, when_text
@@ -36,7 +37,11 @@ class ActionScheduleCheckin(Action):
                 response=Response.CHECKIN_NOT_AFTER_EMERGENCY, emergency_number=region_numbers().emergency_number
             )
             return [SlotSet(Slot.CHECKIN_OFFERED, False)]
-        asked = hours_in((tracker.latest_message or {}).get("text") or "")
+        text = (tracker.latest_message or {}).get("text") or ""
+        said = screen_yes_said_again(dispatcher, tracker)
+        if said:  # a yes to the screen, not to the offer
+            return [*said, SlotSet(Slot.CHECKIN_OFFERED, False)]
+        asked = hours_in(text)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent == Intent.NLU_FALLBACK and asked is None:
             # A reply to the offer that is neither yes, no nor a time: not understood, as anywhere

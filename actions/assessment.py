@@ -1,5 +1,6 @@
 """Sending an assessment: the level's advice first, then why, the crisis line, the disclaimer."""
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -56,3 +57,16 @@ def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -
         dispatcher.utter_message(response=Response.CRISIS_LINE, **fill)
     dispatcher.utter_message(response=Response.DISCLAIMER, **fill)
     return [SlotSet(Slot.TRIAGE_LEVEL, assessment.level), SlotSet(Slot.SYMPTOMS, assessment.symptoms)]
+
+
+# The red-flag screen's own yes ("yes, one of these is happening"), typed or an old button pressed
+# after the result: a yes to the screen, not to a check-in offer or to "anything else?".
+SIGN_HAPPENING = re.compile(r"\b(one|some|any|all) of (these|them|those)\b.*\b(is|are) happening\b", re.IGNORECASE)
+
+
+def screen_yes_said_again(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The assessment with the screen answered yes, when the latest message says so; else nothing."""
+    if not SIGN_HAPPENING.search((tracker.latest_message or {}).get("text") or ""):
+        return []
+    tracker.slots[Slot.EMERGENCY_SCREEN] = "yes"  # this action's copy: the assessment reads it
+    return [SlotSet(Slot.EMERGENCY_SCREEN, "yes"), *utter_assessment(dispatcher, assess_tracker(tracker))]

@@ -73,3 +73,13 @@ async def test_worse_said_without_a_checkin_fills_the_feeling_and_clears_the_scr
         ("checkin_offered", False),
     }
     assert dispatcher.messages == []
+
+
+async def test_the_screens_yes_after_the_result_is_an_emergency_not_a_yes_to_the_checkin(dispatcher):
+    offered = {"checkin_offered": True, "checkin_suggested_hours": 2}
+    events = await ActionScheduleCheckin().run(
+        dispatcher, tracker("yes, one of these is happening", slots=offered, intent="affirm"), {}
+    )
+    assert not [e for e in events if e["event"] == "reminder"]
+    assert responses(dispatcher)[0] == "utter_level_emergency"
+    assert {"event": "slot", "name": "checkin_offered", "value": False, "timestamp": None} in events
