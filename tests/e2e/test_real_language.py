@@ -27,7 +27,7 @@ TARGET_OVER = 0.15
 FLOORS = {
     "frozen": (FROZEN_FILE, 27, 9, 24),
     "frozen_2": (FROZEN_2_FILE, 36, 2, 35),
-    "frozen_3": (FROZEN_3_FILE, 46, 3, 33),
+    "frozen_3": (FROZEN_3_FILE, 46, 3, 34),
     "frozen_4": (FROZEN_4_FILE, 26, 2, 21),
 }
 _scored: Dict[str, Figures] = {}
