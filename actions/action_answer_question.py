@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import source_titles
+from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
 from bot.knowledge.answers import load_answers
 from bot.knowledge.reasons import load_reasons
@@ -24,7 +25,7 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = load_answers().get(str(intent))
         if answer is None:
-            dispatcher.utter_message(response=Response.DEFAULT)
+            utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "")
             return events
         numbers = region_numbers()
         text = answer.text.format(emergency_number=numbers.emergency_number)

@@ -6,8 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
-from bot.names import ActionName, Response
+from bot.names import ActionName
 
 
 class ActionFallback(Action):
@@ -20,7 +21,7 @@ class ActionFallback(Action):
         events = emergency_if_needed(dispatcher, tracker)
         if events:
             return events
-        dispatcher.utter_message(response=Response.DEFAULT)
+        utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "")
         if tracker.active_loop_name:
             # In the assessment the rules run the form again, which asks its question again.
             # Reverting the turn here would also undo that rule's trigger: the question was

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import screen_yes_said_again
 from actions.checkin_offer import pending_checkins
+from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
 from bot.checkins.plan import hours_in, load_plan, new_name, when_text
 from bot.checkins.summary import stamp
@@ -46,7 +47,7 @@ class ActionScheduleCheckin(Action):
         if intent == Intent.NLU_FALLBACK and asked is None:
             # A reply to the offer that is neither yes, no nor a time: not understood, as anywhere
             # else (safety net first). The offer closes; "check on me in 2 hours" still works.
-            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher)) + [
+            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher, text)) + [
                 SlotSet(Slot.CHECKIN_OFFERED, False)
             ]
         plan = load_plan()
@@ -69,6 +70,6 @@ class ActionScheduleCheckin(Action):
         return events
 
 
-def _not_understood(dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
-    dispatcher.utter_message(response=Response.DEFAULT)
+def _not_understood(dispatcher: CollectingDispatcher, text: Text) -> List[Dict[Text, Any]]:
+    utter_not_understood(dispatcher, text)
     return []
