@@ -14,7 +14,7 @@ from spacy.language import Language
 from bot.knowledge._files import read_yaml
 
 RULES_FILE = "context_rules.yml"
-_RULE_KEYS = {"literal", "lemmas", "words", "category", "direction", "max_scope", "only_for", "terminated_by"}
+_RULE_KEYS = {"literal", "lemmas", "words", "regex", "category", "direction", "max_scope", "only_for", "terminated_by"}
 
 
 @Language.factory("baclofen_context")
@@ -37,6 +37,8 @@ def load_rules(data: Optional[Mapping[str, Any]] = None) -> List[ConTextRule]:
         }
         if "lemmas" in entry:
             kwargs["pattern"] = [{"LEMMA": lemma} for lemma in entry["lemmas"]]
+        if "regex" in entry:  # one token matching this regular expression (a year such as "2019")
+            kwargs["pattern"] = [{"TEXT": {"REGEX": str(entry["regex"])}}]
         if "words" in entry:  # one token, any of these spellings (the tokeniser splits "i'm" as i + 'm)
             kwargs["pattern"] = [{"LOWER": {"IN": [str(w) for w in entry["words"]]}}]
         if "only_for" in entry:

@@ -56,3 +56,15 @@ def test_a_present_verb_keeps_the_caregiver_who_said_it(findings):
     """The cue is the verb only: a longer "he is" would replace the "he" that marks someone else."""
     (fever,) = [f for f in findings("his pump went in years ago he is burning up") if f["id"] == "fever"]
     assert (fever["assertion"], fever["experiencer"]) == ("present", "other")
+
+
+@pytest.mark.parametrize(
+    "text", ["my last seizure was 2019, now tapering", "in 2015 i had hallucinations when i stopped baclofen"]
+)
+def test_a_past_year_is_history(findings, text):
+    assert "historical" in [f["assertion"] for f in findings(text) if f["kind"] == "symptom"]
+
+
+def test_a_past_year_does_not_reach_what_is_happening_now(findings):
+    found = {f["id"]: f["assertion"] for f in findings("back in 2019 he had a fit, now he is seeing things")}
+    assert found == {"seizure": "historical", "hallucinations": "present"}
