@@ -17,12 +17,12 @@ def _component(storage, resource):
 def test_a_fitted_model_survives_persist_and_load(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("intents")
     component, config, context = _component(storage, resource)
-    X, y = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.2]]), ["greet", "deny", "greet", "deny"]
-    component.clf.fit(X, y)
+    features, y = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.2]]), ["greet", "deny", "greet", "deny"]
+    component.clf.fit(features, y)
     component.persist()
     loaded = SafeLogisticRegressionClassifier.load(config, storage, resource, context)
     assert list(loaded.clf.classes_) == ["deny", "greet"]
-    assert np.allclose(loaded.clf.predict_proba(X), component.clf.predict_proba(X))
+    assert np.allclose(loaded.clf.predict_proba(features), component.clf.predict_proba(features))
 
 
 def test_nothing_stored_gives_an_untrained_component(tmp_path):
