@@ -3,7 +3,8 @@
 Both bots get two conversations of five turns each, run in rotation, so the load has the same
 shape. Ours go through the whole dialogue: symptoms, the form's questions (route, anything else, the
 red-flag screen), a question answered by the action server, the assessment at the end; the second
-one has a red flag in its third turn (emergency in that same turn). `expect` checks that the bot
+one has a red flag in its third turn (emergency in that same turn), and the two replies after it get
+the emergency reminder. `expect` checks that the bot
 really went down that path (a mismatch is reported as `unexpected`, never silently passed).
 """
 
@@ -25,8 +26,9 @@ OURS: List[Conversation] = [
         Turn("hello", expect="own words"),
         Turn("i stopped my baclofen yesterday", expect="tablets"),
         Turn("now i'm seeing bugs on the walls", expect="triage=emergency"),
-        Turn("thanks", expect="welcome"),
-        Turn("bye", expect="take care"),
+        # after the emergency advice every reply says it again first
+        Turn("thanks", expect="needs emergency help"),
+        Turn("bye", expect="needs emergency help"),
     ],
 ]
 
