@@ -13,9 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.assessment import assess_tracker
+from actions.assessment import assess_tracker, numbers_to_fill
 from bot.names import ActionName, Response, Slot
-from bot.settings import region_numbers
 from bot.triage import triage_payload
 
 
@@ -28,8 +27,7 @@ class ActionEmergencyReminder(Action):
     ) -> List[Dict[Text, Any]]:
         # Assessed again from everything said, so the banner's symptoms and numbers stay current.
         assessment = assess_tracker(tracker)
-        numbers = region_numbers()
-        fill = {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line}
+        numbers, fill = numbers_to_fill()
         # A conversation resumed after its session expired keeps the slot but not the turns: the
         # reminder is still said (its words hold either way), without a payload it cannot back.
         payload = {"triage": triage_payload(assessment, numbers)} if assessment.is_emergency else None

@@ -1,7 +1,7 @@
 """Sending an assessment: the level's advice first, then why, the crisis line, the disclaimer."""
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -11,27 +11,34 @@ from actions.history import user_turns
 from bot.knowledge import load_catalogue
 from bot.knowledge.reasons import load_reasons
 from bot.names import Response, Slot
-from bot.settings import region_numbers
+from bot.settings import RegionNumbers, region_numbers
 from bot.triage import Assessment, Situation, assess, situation_from_turns, triage_payload
 
 
-def situation_of(tracker: Tracker) -> Situation:
-    """Everything said since the last restart, folded into one situation."""
+def situation_of(tracker: Tracker, screen: Optional[Text] = None) -> Situation:
+    """Everything said since the last restart, folded into one situation; `screen` is an answer to
+    the red-flag screen given this turn, before the slot holds it."""
     return situation_from_turns(
         user_turns(tracker.events),
         route_slot=tracker.get_slot(Slot.ROUTE),
-        screen=tracker.get_slot(Slot.EMERGENCY_SCREEN),
+        screen=screen or tracker.get_slot(Slot.EMERGENCY_SCREEN),
     )
 
 
-def assess_tracker(tracker: Tracker) -> Assessment:
+def assess_tracker(tracker: Tracker, screen: Optional[Text] = None) -> Assessment:
     """Triage everything said since the last restart."""
-    return assess(situation_of(tracker))
+    return assess(situation_of(tracker, screen))
 
 
 def source_titles(source_ids: List[Text]) -> Text:
     sources = load_catalogue().sources
     return "; ".join(sources[s].title for s in source_ids if s in sources)
+
+
+def numbers_to_fill() -> Tuple[RegionNumbers, Dict[Text, Any]]:
+    """The region's numbers, and the {emergency_number} and {crisis_line} they fill in responses."""
+    numbers = region_numbers()
+    return numbers, {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line}
 
 
 def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -> List[Dict[Text, Any]]:
@@ -41,8 +48,7 @@ def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -
     show in a banner under `contact`), so a channel or test reading only the first reply of the
     turn already has the level.
     """
-    numbers = region_numbers()
-    fill = {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line}
+    numbers, fill = numbers_to_fill()
     dispatcher.utter_message(
         response=Response.level(assessment.level),
         json_message={"triage": triage_payload(assessment, numbers)},
@@ -68,5 +74,4 @@ def screen_yes_said_again(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     """The assessment with the screen answered yes, when the latest message says so; else nothing."""
     if not SIGN_HAPPENING.search((tracker.latest_message or {}).get("text") or ""):
         return []
-    tracker.slots[Slot.EMERGENCY_SCREEN] = "yes"  # this action's copy: the assessment reads it
-    return [SlotSet(Slot.EMERGENCY_SCREEN, "yes"), *utter_assessment(dispatcher, assess_tracker(tracker))]
+    return [SlotSet(Slot.EMERGENCY_SCREEN, "yes"), *utter_assessment(dispatcher, assess_tracker(tracker, "yes"))]
