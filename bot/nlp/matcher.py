@@ -11,7 +11,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from bot.knowledge import load_catalogue
 from bot.knowledge.catalogue import NumberRule
@@ -144,24 +144,14 @@ class FindingMatcher:
     def _number_spans(self, doc: Doc) -> List[Span]:
         """Spans for numbers the catalogue gives a meaning to (a high temperature, many tablets)."""
         spans: List[Span] = []
-        # "120 over 80": a blood-pressure reading in words; its second number is read with it only.
-        worded = {t.i: (t, doc[t.i + 2]) for t in doc[:-2] if _is_worded_pressure(t, doc[t.i + 1], doc[t.i + 2])}
-        read_with_first = {second.i for _, second in worded.values()}
+        read_until = 0  # the tokens of a reading already read ("120 over 80" is one reading)
         for token in doc:
-            if token.i in read_with_first:
+            if token.i < read_until:
                 continue
-            if token.i in worded:
-                first, second = worded[token.i]
-                spans += [
-                    Span(doc, token.i, token.i + 3, label=label, span_id=ident)
-                    for label, ident, rule in self._number_rules
-                    if rule.pressure and rule.accepts(float(first.text))
-                ]
-                continue
-            reading = _as_pressure(token.text)
+            reading, read_until = _pressure_at(doc, token.i)
             if reading is not None:
                 spans += [
-                    Span(doc, token.i, token.i + 1, label=label, span_id=ident)
+                    Span(doc, token.i, read_until, label=label, span_id=ident)
                     for label, ident, rule in self._number_rules
                     if rule.pressure and rule.accepts(reading[0])
                 ]
@@ -198,11 +188,15 @@ def _as_number(text: str) -> Optional[float]:
 _PRESSURE = re.compile(r"^(\d{2,3})/(\d{2,3})$")
 
 
-def _is_worded_pressure(first: Token, middle: Token, second: Token) -> bool:
-    """ "120 over 80": two whole numbers with "over" between, plausible as systolic over diastolic."""
-    if middle.lower_ != "over" or not (first.text.isdigit() and second.text.isdigit()):
-        return False
-    return _as_pressure(f"{first.text}/{second.text}") is not None
+def _pressure_at(doc: Doc, i: int) -> Tuple[Optional[Tuple[int, int]], int]:
+    """The blood-pressure reading that starts at token i ("85/50", or in words "120 over 80"), and
+    the index after it; (None, i + 1) when there is none."""
+    words = doc[i : i + 3]
+    if len(words) == 3 and words[1].lower_ == "over" and words[0].text.isdigit() and words[2].text.isdigit():
+        reading = _as_pressure(f"{words[0].text}/{words[2].text}")
+        if reading is not None:
+            return reading, i + 3
+    return _as_pressure(doc[i].text), i + 1
 
 
 def _as_pressure(text: str) -> Optional[Tuple[int, int]]:

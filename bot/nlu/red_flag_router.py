@@ -44,16 +44,14 @@ def is_emergency_alone(entities: List[Dict[Text, Any]]) -> bool:
     return assess(situation_from_turns([findings])).is_emergency
 
 
+def mentions_present(entities: List[Dict[Text, Any]], *kinds: Text) -> bool:
+    """Whether a present finding of one of these kinds was mentioned."""
+    return any(f["kind"] in kinds and f["assertion"] == "present" for f in findings_from_entities(entities))
+
+
 def reports_something(entities: List[Dict[Text, Any]]) -> bool:
     """A present symptom or event (not just a route) was mentioned."""
-    return any(
-        f["kind"] in (Entity.SYMPTOM, Entity.EVENT) and f["assertion"] == "present"
-        for f in findings_from_entities(entities)
-    )
-
-
-def names_a_route(entities: List[Dict[Text, Any]]) -> bool:
-    return any(f["kind"] == Entity.ROUTE and f["assertion"] == "present" for f in findings_from_entities(entities))
+    return mentions_present(entities, Entity.SYMPTOM, Entity.EVENT)
 
 
 def looks_like_question(text: Text) -> bool:
@@ -86,7 +84,7 @@ class RedFlagRouter(GraphComponent):
                 self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
                 self._override(message, Intent.REPORT_SYMPTOMS)
-            elif predicted == Intent.NLU_FALLBACK and names_a_route(entities):
+            elif predicted == Intent.NLU_FALLBACK and mentions_present(entities, Entity.ROUTE):
                 # "im on a baclofen pump": not understood, and the turn forgotten with the pump in it
                 self._override(message, Intent.INFORM_ROUTE)
         return messages
