@@ -5,6 +5,10 @@ or "is he going to die?" is in the same emergency: the dialogue's usual answers 
 about tablets or the pump, "anything else I can help with?") would read as if it had passed.
 The rules in data/rules.yml send this action for such turns while `triage_level` is emergency
 (it stays there until the conversation restarts: a red flag is never withdrawn).
+
+"The paramedics are here" or "I've called 999" (intent help_arrived) is not met with the same
+reminder: the person did what was asked. They are told to follow the responders' instructions and
+get the conversation's summary to show them (the same as "summary for the doctor").
 """
 
 from typing import Any, Dict, List, Text
@@ -13,8 +17,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.action_summary import utter_summary
 from actions.assessment import assess_tracker, numbers_to_fill
-from bot.names import ActionName, Response, Slot
+from bot.names import ActionName, Intent, Response, Slot
 from bot.triage import triage_payload
 
 
@@ -31,7 +36,11 @@ class ActionEmergencyReminder(Action):
         # A conversation resumed after its session expired keeps the slot but not the turns: the
         # reminder is still said (its words hold either way), without a payload it cannot back.
         payload = {"triage": triage_payload(assessment, numbers)} if assessment.is_emergency else None
-        dispatcher.utter_message(response=Response.EMERGENCY_REMINDER, json_message=payload, **fill)
+        help_arrived = ((tracker.latest_message or {}).get("intent") or {}).get("name") == Intent.HELP_ARRIVED
+        reply = Response.HELP_ARRIVED if help_arrived and assessment.is_emergency else Response.EMERGENCY_REMINDER
+        dispatcher.utter_message(response=reply, json_message=payload, **fill)
+        if reply == Response.HELP_ARRIVED:
+            utter_summary(dispatcher, tracker)
         if assessment.crisis_line:
             dispatcher.utter_message(response=Response.CRISIS_LINE, **fill)
         # Symptoms added after the advice ("he's shaking too") are kept for the summary.

@@ -27,13 +27,19 @@ class ActionSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        summary = build_summary(tracker.events)
-        if summary.empty:
+        if not utter_summary(dispatcher, tracker):
             dispatcher.utter_message(response=Response.SUMMARY_EMPTY)
-            return []
-        dispatcher.utter_message(
-            response=Response.SUMMARY,
-            summary=summary.text(SUMMARY_NOTE),
-            json_message={"summary": {**summary.as_dict(), "note": SUMMARY_NOTE}},
-        )
         return []
+
+
+def utter_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Send the summary (text, and `custom.summary` for the web page); False when there is nothing yet."""
+    summary = build_summary(tracker.events)
+    if summary.empty:
+        return False
+    dispatcher.utter_message(
+        response=Response.SUMMARY,
+        summary=summary.text(SUMMARY_NOTE),
+        json_message={"summary": {**summary.as_dict(), "note": SUMMARY_NOTE}},
+    )
+    return True

@@ -39,6 +39,8 @@ class Intent:
     CANCEL_CHECKIN: Final = "cancel_checkin"
     WHEN_NEXT_CHECKIN: Final = "when_next_checkin"
     REQUEST_SUMMARY: Final = "request_summary"
+    # "The ambulance is here", "I've called 999": said after (or before) the emergency advice.
+    HELP_ARRIVED: Final = "help_arrived"
     FEEL_BETTER: Final = "feel_better"
     FEEL_SAME: Final = "feel_same"
     FEEL_WORSE: Final = "feel_worse"
@@ -91,6 +93,8 @@ class Response:
     REASONS: Final = "utter_reasons"
     CRISIS_LINE: Final = "utter_crisis_line"
     EMERGENCY_REMINDER: Final = "utter_emergency_reminder"
+    HELP_ARRIVED: Final = "utter_help_arrived"
+    HELP_ARRIVED_EARLY: Final = "utter_help_arrived_early"
     DISCLAIMER: Final = "utter_disclaimer"
     # The assessment form's questions (the clinicians' scenarios name them in `asks:`).
     ASK_ROUTE: Final = "utter_ask_route"

@@ -30,3 +30,19 @@ async def test_a_resumed_conversation_without_the_turns_gets_the_words_but_no_pa
     assert responses(dispatcher) == ["utter_emergency_reminder"]
     assert not dispatcher.messages[0]["custom"]
     assert events == []
+
+
+async def test_help_that_has_come_gets_the_summary_to_show_them_instead_of_the_reminder(make_tracker, dispatcher):
+    turns = ["my husband is seeing bugs on the walls", "the paramedics are here"]
+    tracker = make_tracker(turns, intent="help_arrived", slots=EMERGENCY)
+    await ActionEmergencyReminder().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_help_arrived", "utter_summary"]
+    assert dispatcher.messages[0]["custom"]["triage"]["level"] == "emergency"
+    assert "seeing, hearing or feeling things" in dispatcher.messages[1]["summary"]
+
+
+async def test_help_said_to_have_come_in_a_resumed_conversation_gets_the_reminder(make_tracker, dispatcher):
+    """Without the turns there is nothing to summarise: the reminder's words hold ("if you have called...")."""
+    tracker = make_tracker(["the ambulance is here"], intent="help_arrived", slots=EMERGENCY)
+    await ActionEmergencyReminder().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_emergency_reminder"]

@@ -68,3 +68,28 @@ def test_a_past_year_is_history(findings, text):
 def test_a_past_year_does_not_reach_what_is_happening_now(findings):
     found = {f["id"]: f["assertion"] for f in findings("back in 2019 he had a fit, now he is seeing things")}
     assert found == {"seizure": "historical", "hallucinations": "present"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as much as i want to come off the pills, i worry how it will make me feel",
+        "i want to stop taking them but i'm worried about withdrawal",
+        "im thinking of coming off baclofen",
+        "we are planning to come off baclofen",
+    ],
+)
+def test_a_wish_or_a_plan_to_stop_is_not_a_stop(findings, text):
+    assert [f["assertion"] for f in findings(text) if f["id"] == "stopped_abruptly"] == ["hypothetical"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("i want to kill myself", "suicidal"),
+        ("i wanted to stop so i stopped 3 days ago", "stopped_abruptly"),
+    ],
+)
+def test_a_wish_leaves_symptoms_and_past_wishes_alone(findings, text, expected):
+    """The wish rules are for events and the present tense only: "I want to die" is a report."""
+    assert {f["id"]: f["assertion"] for f in findings(text)}[expected] == "present"

@@ -180,3 +180,18 @@ def test_a_text_is_read_lower_cased_with_the_callers_pipeline_or_the_shared_one(
     assert findings_of_text(text, nlp) == expected
     assert findings_of_text(text) == expected
     assert shared_pipeline() is shared_pipeline()  # built once per process
+
+
+@pytest.mark.parametrize(
+    "text, stopped",
+    [
+        ("I haven't had any baclofen for 3 days", True),
+        ("havent had any since monday and im shaking", True),
+        ("i've not had any for two days", True),
+        ("I do not have any undesirable side effects at all", False),
+        ("I haven't had any side effects", False),
+    ],
+)
+def test_not_having_had_any_is_a_stop_only_of_the_medicine(findings, text, stopped):
+    """ "not had any" read by lemma matched "I do not have any side effects" as a stop."""
+    assert any(f["id"] == "stopped_abruptly" for f in findings(text)) is stopped
