@@ -92,6 +92,20 @@ def test_present_words_are_kept(nlp):
     assert "think about every breath" in masked_text(nlp("no fever but i have to think about every breath"))
 
 
+@pytest.mark.parametrize(
+    "text, kept",
+    [("not sure if im seeing things", "seeing things"), ("i want to end it all", "end it all")],
+)
+def test_a_cue_kept_for_events_does_not_mask_symptoms(nlp, text, kept):
+    """"if" and "want to" only make an event hypothetical (context_rules.yml `only_for`): masking
+    their reach hid "seeing things" from the layer while the lexicon rightly kept it present."""
+    assert kept in masked_text(nlp(text))
+
+
+def test_a_cue_kept_for_events_masks_the_event(nlp):
+    assert "ran empty" not in masked_text(nlp("if my pump ran empty"))
+
+
 def test_short_parts_and_questions_are_not_scored(nlp):
     assert scored_parts(nlp("not sure")) == []
     assert scored_parts(nlp("would hallucinations or fits be a thing?")) == []
