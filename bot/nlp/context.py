@@ -14,7 +14,18 @@ from spacy.language import Language
 from bot.knowledge._files import read_yaml
 
 RULES_FILE = "context_rules.yml"
-_RULE_KEYS = {"literal", "lemmas", "words", "regex", "category", "direction", "max_scope", "only_for", "terminated_by"}
+_RULE_KEYS = {
+    "literal",
+    "lemmas",
+    "words",
+    "regex",
+    "tokens",
+    "category",
+    "direction",
+    "max_scope",
+    "only_for",
+    "terminated_by",
+}
 
 
 @Language.factory("baclofen_context")
@@ -41,6 +52,8 @@ def load_rules(data: Optional[Mapping[str, Any]] = None) -> List[ConTextRule]:
             kwargs["pattern"] = [{"TEXT": {"REGEX": str(entry["regex"])}}]
         if "words" in entry:  # one token, any of these spellings (the tokeniser splits "i'm" as i + 'm)
             kwargs["pattern"] = [{"LOWER": {"IN": [str(w) for w in entry["words"]]}}]
+        if "tokens" in entry:  # several tokens, each a spaCy token pattern ("died in" + a year)
+            kwargs["pattern"] = [dict(t) for t in entry["tokens"]]
         if "only_for" in entry:
             kwargs["allowed_types"] = set(entry["only_for"])
         if "terminated_by" in entry:

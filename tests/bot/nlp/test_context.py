@@ -93,3 +93,23 @@ def test_a_wish_or_a_plan_to_stop_is_not_a_stop(findings, text):
 def test_a_wish_leaves_symptoms_and_past_wishes_alone(findings, text, expected):
     """The wish rules are for events and the present tense only: "I want to die" is a report."""
     assert {f["id"]: f["assertion"] for f in findings(text)}[expected] == "present"
+
+
+@pytest.mark.parametrize(
+    "text, symptom, expected",
+    [
+        # exploratory test 2026-12-01
+        ("seizure? no. fever? no. just sweating", "seizure", "negated"),
+        ("seizure? no. fever? no. just sweating", "fever", "negated"),
+        ("seizures? yes. fever? no", "seizure", "present"),
+        ("got a stuffy nose cold, cant breathe through my nose at night", "breathing", "negated"),
+        ("my biggest fear is having a seizure when i come off baclofen", "seizure", "hypothetical"),
+        ("if i forget my baclofen for a day could i get a fever or seizures?", "fever", "hypothetical"),
+        ("woke up confused about whether it was real for a sec then fine", "confusion", "hypothetical"),
+        ("he is confused about where he is", "confusion", "present"),
+        ("she keeps talking to her sister who died in 2010", "hallucinations", "present"),
+        ("in 2010 he had a seizure", "seizure", "historical"),
+    ],
+)
+def test_checklists_fears_blocked_noses_and_the_dates_of_a_death(findings, text, symptom, expected):
+    assert {f["id"]: f["assertion"] for f in findings(text)}[symptom] == expected

@@ -195,3 +195,27 @@ def test_a_text_is_read_lower_cased_with_the_callers_pipeline_or_the_shared_one(
 def test_not_having_had_any_is_a_stop_only_of_the_medicine(findings, text, stopped):
     """ "not had any" read by lemma matched "I do not have any side effects" as a stop."""
     assert any(f["id"] == "stopped_abruptly" for f in findings(text)) is stopped
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # exploratory test 2026-12-01: lay words and slang the lexicon did not know
+        ("had a grand mal last night first one ever", "seizure"),
+        ("stopped baclofen 2 days ago, had a tonic clonic this morning", "seizure"),
+        ("and had a few vodkas, feel proper wasted and can barely stand", "mixed_alcohol"),
+        ("and had a few vodkas, feel proper wasted and can barely stand", "floppiness"),
+        ("had 6 pints on top of my dose, woke up on the bathroom floor no idea how i got there", "unresponsive"),
+        ("took baclofen and some lean, im melting into the couch", "mixed_opioids"),
+        ("took baclofen and some lean, im melting into the couch", "severe_drowsiness"),
+        ("baclofen pump, refill got pushed back a week", "pump_problem"),
+        ("refill was due last tuesday and they cancelled", "pump_problem"),
+        ("nurse says its empty", "pump_problem"),
+    ],
+)
+def test_lay_words_for_red_flags_and_what_happened(findings, text, expected):
+    assert expected in {f["id"] for f in findings(text) if f["assertion"] == "present"}
+
+
+def test_lean_as_a_verb_is_not_codeine_syrup(findings):
+    assert "mixed_opioids" not in {f["id"] for f in findings("i lean on my wife to walk")}
