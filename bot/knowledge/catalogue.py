@@ -51,6 +51,10 @@ class NumberRule:
     With `pressure`, the rule reads blood-pressure readings written "85/50" instead: the first
     (systolic) number must lie in [at_least, below), and the pair must be a plausible reading
     (systolic above diastolic, diastolic 20 to 140), so dates such as "10/12" never match.
+    With `amount`, the rule reads the milligrams of baclofen taken at once after one of `after`
+    ("took 15 of my 20mg", "took 200mg of baclofen", "200mg instead of 20mg"; bot/nlp/amounts.py):
+    that total must lie in [at_least, below). `tablet_mg` lists the tablet strengths a count of
+    tablets may be multiplied by (a "400mg" after a count is another medicine).
     """
 
     at_least: float
@@ -60,12 +64,19 @@ class NumberRule:
     not_before: Tuple[str, ...] = ()
     decimal: bool = False
     pressure: bool = False
+    amount: bool = False
+    tablet_mg: Tuple[float, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> NumberRule:
         _check_keys(
-            "number rule", data, {"at_least", "below"}, {"after", "before", "not_before", "decimal", "pressure"}
+            "number rule",
+            data,
+            {"at_least", "below"},
+            {"after", "before", "not_before", "decimal", "pressure", "amount", "tablet_mg"},
         )
+        if data.get("amount") and not data.get("after"):
+            raise CatalogueError("number rule: `amount: true` needs the `after` words that say it was taken")
         if not any(data.get(k) for k in ("after", "before", "decimal", "pressure")):
             raise CatalogueError("number rule: needs `after` or `before` words, `decimal: true` or `pressure: true`")
         return cls(
@@ -76,6 +87,8 @@ class NumberRule:
             not_before=tuple(str(w).lower() for w in data.get("not_before", [])),
             decimal=bool(data.get("decimal", False)),
             pressure=bool(data.get("pressure", False)),
+            amount=bool(data.get("amount", False)),
+            tablet_mg=tuple(float(x) for x in data.get("tablet_mg", [])),
         )
 
     def accepts(self, value: float) -> bool:

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from bot.knowledge import load_catalogue
 from bot.knowledge.catalogue import NumberRule
+from bot.nlp.amounts import amount_taken
 
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 # Symptoms that win any overlap with another match (see `select_spans`).
@@ -156,13 +157,14 @@ class FindingMatcher:
                     if rule.pressure and rule.accepts(reading[0])
                 ]
                 continue
+            trigger = _trigger_before(doc, token.i)
+            spans += self._amount_spans(doc, token.i, trigger)
             value = _as_number(token.text)
             if value is None:
                 continue
             after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
-            trigger = _trigger_before(doc, token.i)
             for label, ident, rule in self._number_rules:
-                if rule.pressure or not rule.accepts(value) or after in rule.not_before:
+                if rule.pressure or rule.amount or not rule.accepts(value) or after in rule.not_before:
                     continue
                 if trigger is not None and doc[trigger].lower_ in rule.after:
                     spans.append(Span(doc, trigger, token.i + 1, label=label, span_id=ident))
@@ -170,6 +172,17 @@ class FindingMatcher:
                     spans.append(Span(doc, token.i, token.i + 2, label=label, span_id=ident))
                 elif rule.decimal and "." in token.text:
                     spans.append(Span(doc, token.i, token.i + 1, label=label, span_id=ident))
+        return spans
+
+    def _amount_spans(self, doc: Doc, i: int, trigger: Optional[int]) -> List[Span]:
+        """Spans for milligrams taken at once, from the trigger word ("took") to the amount's end."""
+        spans = []
+        for label, ident, rule in self._number_rules:
+            if not rule.amount or trigger is None or doc[trigger].lower_ not in rule.after:
+                continue
+            reading = amount_taken(doc, i, rule.tablet_mg)
+            if reading is not None and rule.accepts(reading[0]):
+                spans.append(Span(doc, trigger, reading[1], label=label, span_id=ident))
         return spans
 
 

@@ -78,6 +78,13 @@ def test_number_rule_needs_a_trigger(raw):
         Catalogue.from_dicts(catalogue, sources)
 
 
+def test_an_amount_rule_needs_the_words_that_say_it_was_taken(raw):
+    catalogue, sources = raw
+    catalogue["symptoms"][0]["numbers"] = [{"amount": True, "at_least": 200, "below": 1000, "decimal": True}]
+    with pytest.raises(CatalogueError, match="amount"):
+        Catalogue.from_dicts(catalogue, sources)
+
+
 def test_answers_cover_exactly_the_domain_question_intents():
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
     assert set(load_answers()) == {i for i in domain["intents"] if i.startswith("ask_") and i != "ask_capabilities"}

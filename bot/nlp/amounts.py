@@ -1,0 +1,80 @@
+"""How many milligrams someone says they took at once: "took 15 of my 20mg", "took 200mg of baclofen".
+
+Pure: reads tokens of a spaCy Doc, no Rasa. The finding matcher (bot/nlp/matcher.py) calls it for
+catalogue number rules with `amount: true` (bot/knowledge/catalogue.yml, overdose_taken): a count
+of tablets alone says little (the strength is unknown), but a count with its strength, or a total
+in milligrams, can be held against the amount where coma, delirium and seizures began in overdose
+series (Leung 2006: 200 mg).
+
+Written by hand because no library reads dose phrases in chat text; the cases are few and each
+has a test (tests/bot/nlp/test_amounts.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence, Tuple
+
+from spacy.tokens import Doc
+
+MG_UNITS = frozenset({"mg", "mgs", "milligram", "milligrams"})
+# "10mgs" is one token to the tokeniser ("10mg" is two).
+_NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)(?:mg|mgs)$")
+# Between a count and the tablets' strength: "15 of my 20mg", "3 x 20mg", "10 or so 25mg ones".
+CONNECTORS = frozenset({"of", "my", "his", "her", "their", "the", "those", "these", "x", "×", "*", "or", "so"})
+# A total stated in milligrams counts only when it is said to be baclofen, or a mistake for a dose:
+# "took 400mg" alone is one ibuprofen tablet.
+BACLOFEN_WORDS = frozenset({"baclofen", "lioresal", "ozobax", "lyvispah", "fleqsuvy"})
+CONFIRMING = frozenset({"instead"}) | BACLOFEN_WORDS
+# A daily total is not an amount taken at once ("took 80mg a day", "taken 60mg today").
+DAILY = frozenset({"day", "daily", "today", "week", "weekly", "night", "nightly"})
+LOOKAHEAD = 4
+
+
+def _value(text: str) -> Tuple[Optional[float], bool]:
+    """The number a token holds, and whether the token also carries "mg" ("10mgs")."""
+    found = _NUMBER_WITH_UNIT.match(text.lower())
+    if found:
+        return float(found.group(1)), True
+    try:
+        return float(text), False
+    except ValueError:
+        return None, False
+
+
+def _is_daily(doc: Doc, end: int) -> bool:
+    return any(t.lower_ in DAILY for t in doc[end : end + LOOKAHEAD])
+
+
+def amount_taken(doc: Doc, i: int, tablet_mg: Sequence[float]) -> Optional[Tuple[float, int]]:
+    """(milligrams, end token index) for the amount whose first number is token i, else None.
+
+    Either a total ("200mg of baclofen", "200 mg instead of 20mg") or a count times a strength
+    from `tablet_mg` ("15 of my 20mg", "12 10mgs", "3 x 20 mg tablets").
+    """
+    first, with_unit = _value(doc[i].text)
+    if first is None:
+        return None
+    j = i + 1
+    if with_unit or (j < len(doc) and doc[j].lower_ in MG_UNITS):
+        end = j if with_unit else j + 1
+        confirmed = any(t.lower_ in CONFIRMING for t in doc[end : end + 3])
+        if not confirmed or _is_daily(doc, end):
+            return None
+        return first, end
+    while j < len(doc) and j - i <= 3 and doc[j].lower_ in CONNECTORS:
+        j += 1
+    if j >= len(doc):
+        return None
+    strength, strength_with_unit = _value(doc[j].text)
+    if strength is None or strength not in tablet_mg:
+        return None
+    if strength_with_unit:
+        end = j + 1
+    elif j + 1 < len(doc) and doc[j + 1].lower_ in MG_UNITS:
+        end = j + 2
+    else:
+        return None
+    if _is_daily(doc, end):
+        return None
+    return first * strength, end
