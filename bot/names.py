@@ -72,8 +72,6 @@ class Entity:
     ROUTE: Final = "route"
     EVENT: Final = "event"
     CHECKIN_ID: Final = "checkin_id"
-    # The symptom the learned red-flag layer adds (bot/nlu/red_flag_classifier.py; catalogue entry).
-    LEARNED_RED_FLAG: Final = "possible_red_flag"
 
 
 class Level:

@@ -7,10 +7,6 @@
   `report_symptoms` when the classifier heard something else (a question, a "no", an
   apology-worthy fallback), unless it is phrased as a question: "baclofen is making me
   constipated" is a report even though it resembles "what are the side effects?".
-- "I've called an ambulance" / "the paramedics are here" (`help_arrived`) stays what it is when
-  only the learned layer read a red flag in it: words of calling for help come with emergencies,
-  so the layer reads them as one; the emergency advice has been followed. A red flag the lexicon
-  finds in it ("called 911, he's not breathing") still makes it `red_flag`.
 - A message the classifier did not understand that names a route ("im on a baclofen pump") is
   `inform_route`: the fallback would forget the turn, and the pump with it.
 
@@ -46,11 +42,6 @@ def is_emergency_alone(entities: List[Dict[Text, Any]]) -> bool:
     if not any(f["assertion"] == "present" for f in findings):
         return False
     return assess(situation_from_turns([findings])).is_emergency
-
-
-def without_learned_layer(entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-    """The entities the lexicon found (the learned layer's finding left out)."""
-    return [e for e in entities if e.get("value") != Entity.LEARNED_RED_FLAG]
 
 
 def mentions_present(entities: List[Dict[Text, Any]], *kinds: Text) -> bool:
@@ -89,8 +80,6 @@ class RedFlagRouter(GraphComponent):
         for message in messages:
             entities = message.get(ENTITIES, [])
             predicted = (message.get(INTENT) or {}).get("name")
-            if predicted == Intent.HELP_ARRIVED:
-                entities = without_learned_layer(entities)  # see the module docstring
             if is_emergency_alone(entities):
                 self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):

@@ -65,27 +65,3 @@ def test_form_answers_keep_their_intent(findings):
 )
 def test_looks_like_question(text, expected):
     assert looks_like_question(text) is expected
-
-
-def _with_learned_red_flag(message: Message) -> Message:
-    learned = {"entity": "symptom", "value": "possible_red_flag", "role": "present", "extractor": "RedFlagClassifier"}
-    message.set(ENTITIES, [*message.get(ENTITIES, []), learned])
-    return message
-
-
-def test_calling_for_help_read_as_a_red_flag_by_the_learned_layer_alone_stays_help_arrived(findings):
-    message = routed(findings, "ok i called 911, they are sending an ambulance", "help_arrived")
-    out = RedFlagRouter().process([_with_learned_red_flag(message)])[0]
-    assert out.get(INTENT)["name"] == "help_arrived"
-
-
-def test_calling_for_help_with_a_red_flag_the_lexicon_found_is_a_red_flag(findings):
-    message = routed(findings, "called an ambulance, he is not breathing", "help_arrived")
-    out = RedFlagRouter().process([_with_learned_red_flag(message)])[0]
-    assert out.get(INTENT)["name"] == "red_flag"
-
-
-def test_the_learned_layer_alone_still_overrides_other_intents(findings):
-    message = routed(findings, "something is very wrong with him", "greet")
-    out = RedFlagRouter().process([_with_learned_red_flag(message)])[0]
-    assert out.get(INTENT)["name"] == "red_flag"
