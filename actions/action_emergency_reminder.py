@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_summary import utter_summary
 from actions.assessment import assess_tracker, numbers_to_fill
+from actions.history import heard_intent
 from bot.names import ActionName, Intent, Response, Slot
 from bot.triage import triage_payload
 
@@ -36,7 +37,7 @@ class ActionEmergencyReminder(Action):
         # A conversation resumed after its session expired keeps the slot but not the turns: the
         # reminder is still said (its words hold either way), without a payload it cannot back.
         payload = {"triage": triage_payload(assessment, numbers)} if assessment.is_emergency else None
-        help_arrived = ((tracker.latest_message or {}).get("intent") or {}).get("name") == Intent.HELP_ARRIVED
+        help_arrived = heard_intent(tracker) == Intent.HELP_ARRIVED
         reply = Response.HELP_ARRIVED if help_arrived and assessment.is_emergency else Response.EMERGENCY_REMINDER
         dispatcher.utter_message(response=reply, json_message=payload, **fill)
         if reply == Response.HELP_ARRIVED:

@@ -74,6 +74,10 @@ class Entity:
     CHECKIN_ID: Final = "checkin_id"
 
 
+# Not an entity: the symptom id the learned red-flag layer adds (bot/nlu/red_flag_classifier.py).
+LEARNED_RED_FLAG: Final = "possible_red_flag"
+
+
 class Level:
     """The triage levels (the `triage_level` slot's values; ordered in `bot.triage.LEVELS`), and
     `NONE`: how the tools report a turn without an assessment (`bot.triage.REPORTED_LEVELS`)."""

@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.tokens import Doc
 
+from bot.names import LEARNED_RED_FLAG
 from bot.nlp.red_flag_model import (
     RedFlagModel,
     load_settings,
@@ -40,7 +41,7 @@ from bot.types import Finding
 
 logger = logging.getLogger(__name__)
 
-SYMPTOM_ID = "possible_red_flag"
+SYMPTOM_ID = LEARNED_RED_FLAG
 
 
 def learned_finding(model: RedFlagModel, doc: Doc, threshold: float) -> Optional[Finding]:

@@ -97,7 +97,7 @@ def test_present_words_are_kept(nlp):
     [("not sure if im seeing things", "seeing things"), ("i want to end it all", "end it all")],
 )
 def test_a_cue_kept_for_events_does_not_mask_symptoms(nlp, text, kept):
-    """"if" and "want to" only make an event hypothetical (context_rules.yml `only_for`): masking
+    """ "if" and "want to" only make an event hypothetical (context_rules.yml `only_for`): masking
     their reach hid "seeing things" from the layer while the lexicon rightly kept it present."""
     assert kept in masked_text(nlp(text))
 
