@@ -92,6 +92,12 @@ def build_summary(events: Iterable[Mapping[str, Any]], now: Optional[datetime] =
                 summary.checkins.append(f"{when}: the bot checked in as asked")
                 continue
             findings = findings_from_entities((event.get("parse_data") or {}).get("entities") or [])
+            abrupt = any(
+                f["kind"] == "event"
+                and f["assertion"] == "present"
+                and getattr(catalogue.events.get(f["id"]), "abrupt", False)
+                for f in findings
+            )
             present, absent = [], []
             for f in findings:
                 if f["kind"] == "symptom" and f["id"] in catalogue.symptoms:
@@ -101,6 +107,8 @@ def build_summary(events: Iterable[Mapping[str, Any]], now: Optional[datetime] =
                     elif f["assertion"] == "negated":
                         absent.append(name)
                 elif f["kind"] == "event" and f["assertion"] == "present" and f["id"] in catalogue.events:
+                    if abrupt and catalogue.events[f["id"]].in_passing:
+                        continue
                     summary.doses.append(f"{when}: {catalogue.events[f['id']].label}")
                 elif f["kind"] == "route" and f["assertion"] == "present" and f["id"] in catalogue.routes:
                     summary.route = catalogue.routes[f["id"]].label

@@ -185,6 +185,9 @@ class Event:
     depressant: bool = False
     pump: bool = False
     overdose_cause: bool = False  # with an overdose sign, an overdose emergency (too much, a pump refill)
+    # Read from words said in passing ("it makes me sleepy" is taking it as usual): left out of the
+    # summary when the same message tells of a sudden stop, running out or missed doses.
+    in_passing: bool = False
     numbers: Tuple[NumberRule, ...] = ()
 
     @classmethod
@@ -193,7 +196,7 @@ class Event:
             "event",
             data,
             {"id", "label", "sources", "phrases"},
-            {"abrupt", "depressant", "pump", "overdose_cause", "numbers"},
+            {"abrupt", "depressant", "pump", "overdose_cause", "in_passing", "numbers"},
         )
         return cls(
             id=str(data["id"]),
@@ -204,6 +207,7 @@ class Event:
             depressant=bool(data.get("depressant", False)),
             pump=bool(data.get("pump", False)),
             overdose_cause=bool(data.get("overdose_cause", False)),
+            in_passing=bool(data.get("in_passing", False)),
             numbers=_numbers(data),
         )
 

@@ -65,3 +65,14 @@ def test_nothing_said_gives_an_empty_summary_and_a_restart_starts_a_new_one(find
     assert build_summary([]).empty
     events = [user(findings, "i'm seeing bugs on the walls", 0), {"event": "restart"}]
     assert build_summary(events).empty
+
+
+def test_words_said_in_passing_are_not_listed_beside_running_out(findings):
+    """ "it makes me..." reads as taking it as usual; beside "ran out" the summary said both."""
+    summary = build_summary([user(findings, "i ran out of baclofen and it makes me so shaky", 1)])
+    assert [d.split(": ", 1)[1] for d in summary.doses] == ["running out"]
+
+
+def test_taking_it_as_usual_alone_is_listed(findings):
+    summary = build_summary([user(findings, "baclofen makes me sleepy", 1)])
+    assert [d.split(": ", 1)[1] for d in summary.doses] == ["taking it as usual"]

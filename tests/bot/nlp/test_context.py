@@ -113,3 +113,15 @@ def test_a_wish_leaves_symptoms_and_past_wishes_alone(findings, text, expected):
 )
 def test_checklists_fears_blocked_noses_and_the_dates_of_a_death(findings, text, symptom, expected):
     assert {f["id"]: f["assertion"] for f in findings(text)}[symptom] == expected
+
+
+@pytest.mark.parametrize(
+    "text, finding, expected",
+    [
+        ("wait no sorry its tablets", "tablets", "present"),
+        ("no actually he has a fever", "fever", "present"),
+        ("no sorry, no fever", "fever", "negated"),
+    ],
+)
+def test_a_correction_that_opens_with_no_negates_nothing(findings, text, finding, expected):
+    assert {f["id"]: f["assertion"] for f in findings(text)}[finding] == expected
