@@ -7,6 +7,9 @@
   `report_symptoms` when the classifier heard something else (a question, a "no", an
   apology-worthy fallback), unless it is phrased as a question: "baclofen is making me
   constipated" is a report even though it resembles "what are the side effects?".
+- A message clearly in another language in which the lexicon found nothing is `nlu_fallback`,
+  whatever the classifier guessed ("j'ai de la fièvre" was `out_of_scope`): the fallback tells the
+  person, in their language, which signs need the emergency number now (bot/language.py).
 - A message the classifier did not understand that names a route ("im on a baclofen pump") is
   `inform_route`: the fallback would forget the turn, and the pump with it.
 
@@ -24,6 +27,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language import load as load_language_identifier
+from bot.language import other_language
 from bot.names import Entity, Intent
 from bot.nlu.entities import findings_from_entities
 from bot.triage import assess, situation_from_turns
@@ -74,6 +79,7 @@ class RedFlagRouter(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "RedFlagRouter":
+        load_language_identifier()  # 1 to 2 s at start-up rather than in someone's first turn
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -84,6 +90,8 @@ class RedFlagRouter(GraphComponent):
                 self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
                 self._override(message, Intent.REPORT_SYMPTOMS)
+            elif predicted != Intent.NLU_FALLBACK and not entities and other_language(message.get(TEXT) or ""):
+                self._override(message, Intent.NLU_FALLBACK)
             elif predicted == Intent.NLU_FALLBACK and mentions_present(entities, Entity.ROUTE):
                 # "im on a baclofen pump": not understood, and the turn forgotten with the pump in it
                 self._override(message, Intent.INFORM_ROUTE)

@@ -65,3 +65,15 @@ def test_form_answers_keep_their_intent(findings):
 )
 def test_looks_like_question(text, expected):
     assert looks_like_question(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text", ["j'ai arrêté le baclofène et j'ai de la fièvre 39", "mi esposo tiene convulsiones desde ayer"]
+)
+def test_a_message_in_another_language_is_not_understood_whatever_the_classifier_guessed(findings, text):
+    assert routed(findings, text, "out_of_scope").get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_english_with_findings_is_never_taken_for_another_language(findings):
+    """langid names "seizure? no. fever? no. just sweating" German: the lexicon's findings keep it English."""
+    assert routed(findings, "seizure? no. fever? no. just sweating", "deny").get(INTENT)["name"] != "nlu_fallback"
