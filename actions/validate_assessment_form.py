@@ -61,6 +61,27 @@ def _asked(tracker: Tracker, slot: Text) -> bool:
     return tracker.get_slot(Slot.REQUESTED_SLOT) == slot and _intent(tracker) not in NOT_AN_ANSWER
 
 
+def _times_asked(tracker: Tracker, slot: Text) -> int:
+    """How often the bot has asked for `slot` since the conversation (re)started."""
+    asked = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "restart":
+            break
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == f"utter_ask_{slot}":
+            asked += 1
+    return asked
+
+
+def _not_answered_yet(tracker: Tracker, slot: Text, kind: Text) -> bool:
+    """The answer names nothing of `kind` but tells of something else ("and i feel really dizzy"),
+    and the question was asked only once: ask it again rather than guess "unknown". What was told
+    is kept (the assessment re-reads every message); a second answer without one is "unknown"."""
+    told_more = (
+        _mentions(tracker, Entity.SYMPTOM) or _mentions(tracker, Entity.EVENT) or _mentions(tracker, Entity.ROUTE)
+    )
+    return told_more and not _mentions(tracker, kind) and _times_asked(tracker, slot) < 2
+
+
 def _mentions(tracker: Tracker, kind: Text) -> bool:
     return any(f["kind"] == kind and f["assertion"] == "present" for f in findings_of(tracker.latest_message))
 
@@ -138,9 +159,11 @@ class ValidateAssessmentForm(SafeFormValidation):
     async def extract_route(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        # An answer that names no route ("not sure", "yes", "my legs hurt"): we cannot rule out a pump.
+        # An answer that names no route ("not sure", "yes"): we cannot rule out a pump. More symptoms
+        # instead of an answer get the question once more (exploratory test 2026-12-01: "and had a
+        # few vodkas..." in reply to it ended in "we could not confirm it is not a pump").
         if _asked(tracker, Slot.ROUTE) and not _mentions(tracker, Entity.ROUTE):
-            return {Slot.ROUTE: "unknown"}
+            return {} if _not_answered_yet(tracker, Slot.ROUTE, Entity.ROUTE) else {Slot.ROUTE: "unknown"}
         # Both ("a pump and tablets too"): the slot mapping would take either; `route_named` decides
         # (the pump, so its rules and its screen question apply). One route is left to the mapping.
         findings = findings_of(tracker.latest_message)
@@ -152,7 +175,7 @@ class ValidateAssessmentForm(SafeFormValidation):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         if _asked(tracker, Slot.SITUATION) and not _mentions(tracker, Entity.EVENT):
-            return {Slot.SITUATION: "unknown"}
+            return {} if _not_answered_yet(tracker, Slot.SITUATION, Entity.EVENT) else {Slot.SITUATION: "unknown"}
         return {}
 
     async def extract_emergency_screen(

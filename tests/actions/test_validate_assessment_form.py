@@ -13,6 +13,23 @@ async def test_dont_know_makes_the_route_unknown(form, make_tracker, dispatcher)
     assert await form.extract_route(dispatcher, tracker, {}) == {"route": "unknown"}
 
 
+def _asked_for(slot, times):
+    return [{"event": "bot", "text": "?", "metadata": {"utter_action": f"utter_ask_{slot}"}}] * times
+
+
+@pytest.mark.parametrize("slot, method", [("route", "extract_route"), ("situation", "extract_situation")])
+async def test_more_symptoms_instead_of_an_answer_get_the_question_once_more(
+    form, make_tracker, dispatcher, slot, method
+):
+    """Exploratory test 2026-12-01: "and i feel really dizzy" in reply to the route question made it
+    "unknown" at once; the question is now asked again, and only a second non-answer is "unknown"."""
+    turns = ["took 6 extra today", "and i feel really dizzy and sick"]
+    once = make_tracker(turns, slots={"requested_slot": slot}, bot_events_this_turn=_asked_for(slot, 1))
+    assert await getattr(form, method)(dispatcher, once, {}) == {}
+    twice = make_tracker(turns, slots={"requested_slot": slot}, bot_events_this_turn=_asked_for(slot, 2))
+    assert await getattr(form, method)(dispatcher, twice, {}) == {slot: "unknown"}
+
+
 async def test_a_named_route_is_left_to_the_slot_mapping(form, make_tracker, dispatcher):
     tracker = make_tracker(["it's a pump"], intent="inform_route", slots={"requested_slot": "route"})
     assert await form.extract_route(dispatcher, tracker, {}) == {}
