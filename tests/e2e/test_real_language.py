@@ -25,9 +25,9 @@ TARGET_OVER = 0.15
 # data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40). The
 # threshold moves with the training data, and with it one or two statements near it.
 FLOORS = {
-    "frozen": (FROZEN_FILE, 27, 9, 24),
-    "frozen_2": (FROZEN_2_FILE, 36, 2, 35),
-    "frozen_3": (FROZEN_3_FILE, 46, 3, 34),
+    "frozen": (FROZEN_FILE, 28, 9, 24),
+    "frozen_2": (FROZEN_2_FILE, 36, 2, 34),
+    "frozen_3": (FROZEN_3_FILE, 46, 3, 33),
     "frozen_4": (FROZEN_4_FILE, 26, 2, 21),
 }
 _scored: Dict[str, Figures] = {}
@@ -52,7 +52,7 @@ def test_the_frozen_part_is_no_worse_than_it_is_now(bot_url, part):
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
-@pytest.mark.xfail(strict=True, reason="not met: sensitivity 0.81-0.95, over-triage 0.41-0.56 (README)")
+@pytest.mark.xfail(strict=True, reason="not met: sensitivity 0.81-0.95, over-triage 0.41-0.54 (README)")
 def test_the_frozen_part_meets_the_target(bot_url, part):
     figures_now = real(bot_url, part)
     assert figures_now.sensitivity >= TARGET_SENSITIVITY
