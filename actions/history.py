@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 
 from bot.knowledge import load_catalogue
-from bot.names import Entity, Intent
+from bot.names import Entity
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.types import Finding
 
@@ -35,16 +35,6 @@ def latest_red_flags(tracker: Tracker) -> List[Text]:
         and f["id"] in catalogue.symptoms
         and catalogue.symptoms[f["id"]].red_flag
     ]
-
-
-def heard_intent(tracker: Tracker) -> Optional[Text]:
-    """The intent the classifier heard in the latest message, before any override by the
-    RedFlagRouter (which puts `red_flag` first and keeps the classifier's ranking after it)."""
-    latest = tracker.latest_message or {}
-    names = [r.get("name") for r in latest.get("intent_ranking") or []]
-    if len(names) > 1 and names[0] == Intent.RED_FLAG:
-        return names[1]
-    return names[0] if names else (latest.get("intent") or {}).get("name")
 
 
 def level_given_this_turn(tracker: Tracker) -> Optional[Text]:

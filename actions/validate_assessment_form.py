@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.history import findings_of
 from actions.safety_net import emergency_if_needed
-from bot.names import ActionName, Entity, Intent, Level, Slot
+from bot.names import RESPONSE_OF_BOT_EVENT, ActionName, Entity, Intent, Level, Response, Slot
 from bot.triage import route_named
 
 # Messages that are not answers to the form's question: the form rejects them, the rules answer
@@ -61,13 +61,18 @@ def _asked(tracker: Tracker, slot: Text) -> bool:
     return tracker.get_slot(Slot.REQUESTED_SLOT) == slot and _intent(tracker) not in NOT_AN_ANSWER
 
 
+# The form's question for each slot that may be asked once more (see `_not_answered_yet`).
+QUESTIONS = {Slot.ROUTE: Response.ASK_ROUTE, Slot.SITUATION: Response.ASK_SITUATION}
+
+
 def _times_asked(tracker: Tracker, slot: Text) -> int:
-    """How often the bot has asked for `slot` since the conversation (re)started."""
+    """How often the bot has asked for `slot` since the conversation (re)started (Rasa names the
+    response of each bot event in its metadata)."""
     asked = 0
     for event in reversed(tracker.events):
         if event.get("event") == "restart":
             break
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == f"utter_ask_{slot}":
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get(RESPONSE_OF_BOT_EVENT) == QUESTIONS[slot]:
             asked += 1
     return asked
 

@@ -20,15 +20,19 @@ from spacy.tokens import Doc
 MG_UNITS = frozenset({"mg", "mgs", "milligram", "milligrams"})
 # "10mgs" is one token to the tokeniser ("10mg" is two).
 _NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)(?:mg|mgs)$")
-# Between a count and the tablets' strength: "15 of my 20mg", "3 x 20mg", "10 or so 25mg ones".
-CONNECTORS = frozenset({"of", "my", "his", "her", "their", "the", "those", "these", "x", "×", "*", "or", "so"})
+# Between a count and the tablets' strength: "15 of my 20mg", "3 x 20mg", and "10 or so 25mg ones"
+# (but "10 or 20 mg" is one dose or the other, not ten tablets of 20 mg).
+CONNECTORS = frozenset({"of", "my", "his", "her", "their", "the", "those", "these", "x", "×", "*"})
+ROUGHLY = ("or", "so")
 # A total stated in milligrams counts only when it is said to be baclofen, or a mistake for a dose:
 # "took 400mg" alone is one ibuprofen tablet.
 BACLOFEN_WORDS = frozenset({"baclofen", "lioresal", "ozobax", "lyvispah", "fleqsuvy"})
 CONFIRMING = frozenset({"instead"}) | BACLOFEN_WORDS
-# A daily total is not an amount taken at once ("took 80mg a day", "taken 60mg today").
-DAILY = frozenset({"day", "daily", "today", "week", "weekly", "night", "nightly"})
-LOOKAHEAD = 4
+# A daily total is not an amount taken at once ("took 80mg a day", "80mg daily"); "today" and "last
+# night" are when it was taken, not how often ("took 15 of my 20mg last night" is 300 mg).
+EVERY = frozenset({"a", "per", "every", "each"})
+PERIODS = frozenset({"day", "week", "night"})
+DAILY = frozenset({"daily", "nightly", "weekly"})
 
 
 def _value(text: str) -> Tuple[Optional[float], bool]:
@@ -43,7 +47,10 @@ def _value(text: str) -> Tuple[Optional[float], bool]:
 
 
 def _is_daily(doc: Doc, end: int) -> bool:
-    return any(t.lower_ in DAILY for t in doc[end : end + LOOKAHEAD])
+    """ "a day", "per day", "every night", "daily" within the next few words."""
+    words = [t.lower_ for t in doc[end : end + 4]]
+    pairs = zip(words, words[1:], strict=False)
+    return any(w in DAILY for w in words) or any(a in EVERY and b in PERIODS for a, b in pairs)
 
 
 def amount_taken(doc: Doc, i: int, tablet_mg: Sequence[float]) -> Optional[Tuple[float, int]]:
@@ -62,8 +69,13 @@ def amount_taken(doc: Doc, i: int, tablet_mg: Sequence[float]) -> Optional[Tuple
         if not confirmed or _is_daily(doc, end):
             return None
         return first, end
-    while j < len(doc) and j - i <= 3 and doc[j].lower_ in CONNECTORS:
-        j += 1
+    while j < len(doc) and j - i <= 3:
+        if doc[j].lower_ in CONNECTORS:
+            j += 1
+        elif tuple(t.lower_ for t in doc[j : j + 2]) == ROUGHLY:
+            j += 2
+        else:
+            break
     if j >= len(doc):
         return None
     strength, strength_with_unit = _value(doc[j].text)

@@ -59,36 +59,3 @@ async def test_an_emergency_already_given_this_turn_is_not_said_twice(make_track
     events = await ActionAssessTriage().run(dispatcher, tracker, {})
     assert responses(dispatcher) == []
     assert {"event": "slot", "name": "triage_level", "value": "emergency", "timestamp": None} in events
-
-
-def _heard_help_with_learned_red_flag(tracker, entities=()):
-    """The router's override: `red_flag` first, the classifier's `help_arrived` kept after it."""
-    learned = {"entity": "symptom", "value": "possible_red_flag", "role": "present", "extractor": "RedFlagClassifier"}
-    tracker.latest_message["intent"] = {"name": "red_flag", "confidence": 1.0}
-    tracker.latest_message["intent_ranking"] = [{"name": "red_flag"}, {"name": "help_arrived"}]
-    tracker.latest_message["entities"] = [*entities, learned]
-    return tracker
-
-
-async def test_help_said_to_have_come_after_the_emergency_gets_the_summary_not_the_advice_again(
-    make_tracker, dispatcher
-):
-    turns = ["my wife is confused and burning up", "ok i called 911, they are sending an ambulance"]
-    tracker = _heard_help_with_learned_red_flag(make_tracker(turns, slots={"triage_level": "emergency"}))
-    await ActionAssessTriage().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_help_arrived", "utter_summary"]
-
-
-async def test_help_said_to_have_come_before_any_emergency_is_assessed_as_usual(make_tracker, dispatcher):
-    """Before the advice the layer's finding stands: "he ended up in the ER" may be the emergency."""
-    tracker = _heard_help_with_learned_red_flag(make_tracker(["we ended up in the er, he was not making sense"]))
-    await ActionAssessTriage().run(dispatcher, tracker, {})
-    assert responses(dispatcher)[0] == "utter_level_emergency"
-
-
-async def test_a_red_flag_the_lexicon_found_with_the_help_gets_the_advice_again(make_tracker, dispatcher, findings):
-    turns = ["my wife is confused", "called an ambulance, now she is having a seizure"]
-    tracker = make_tracker(turns, slots={"triage_level": "emergency"})
-    tracker = _heard_help_with_learned_red_flag(tracker, tracker.latest_message["entities"])
-    await ActionAssessTriage().run(dispatcher, tracker, {})
-    assert responses(dispatcher)[0] == "utter_level_emergency"

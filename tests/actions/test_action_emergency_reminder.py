@@ -46,3 +46,11 @@ async def test_help_said_to_have_come_in_a_resumed_conversation_gets_the_reminde
     tracker = make_tracker(["the ambulance is here"], intent="help_arrived", slots=EMERGENCY)
     await ActionEmergencyReminder().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_emergency_reminder"]
+
+
+async def test_a_middling_guess_of_help_arrived_gets_the_reminder(make_tracker, dispatcher):
+    """The classifier gave `help_arrived` 0.58 to "she is lying there" (a review of the change)."""
+    tracker = make_tracker(["my wife is confused", "she is lying there"], intent="help_arrived", slots=EMERGENCY)
+    tracker.latest_message["intent"]["confidence"] = 0.58
+    await ActionEmergencyReminder().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_emergency_reminder"]

@@ -35,7 +35,7 @@ def test_an_amount_is_a_count_times_its_strength_or_a_total_that_names_baclofen(
         ("i took 400mg ibuprofen", "400"),  # a total that does not say it was baclofen
         ("took 3 of my 400mg", "3"),  # not a baclofen tablet's strength
         ("i have taken 80mg of baclofen a day for years", "80"),  # a daily total
-        ("took 10 of my 20mg today", "10"),
+        ("took 10 of my 20mg a day", "10"),
         ("took 15 tablets", "15"),  # no strength: left to the count rules
     ],
 )
@@ -56,3 +56,17 @@ def test_what_is_not_an_amount_taken_at_once(nlp, text, first):
 )
 def test_two_hundred_milligrams_at_once_is_an_overdose(findings, text, overdose):
     assert any(f["id"] == "overdose_taken" and f["assertion"] == "present" for f in findings(text)) is overdose
+
+
+@pytest.mark.parametrize(
+    "text, first, mg",
+    [
+        # a review of the change (2026-12-01)
+        ("took 15 of my 20mg tablets last night", "15", 300),  # when, not how often
+        ("took 300mg of baclofen today", "300", 300),
+        ("took 10 or 20 mg", "10", None),  # one dose or the other
+        ("i took 80mg of baclofen every day", "80", None),
+    ],
+)
+def test_when_it_was_taken_is_not_how_often(nlp, text, first, mg):
+    assert _amount(nlp, text, first) == mg

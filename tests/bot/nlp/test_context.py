@@ -102,16 +102,13 @@ def test_a_wish_leaves_symptoms_and_past_wishes_alone(findings, text, expected):
         ("seizure? no. fever? no. just sweating", "seizure", "negated"),
         ("seizure? no. fever? no. just sweating", "fever", "negated"),
         ("seizures? yes. fever? no", "seizure", "present"),
-        ("got a stuffy nose cold, cant breathe through my nose at night", "breathing", "negated"),
         ("my biggest fear is having a seizure when i come off baclofen", "seizure", "hypothetical"),
         ("if i forget my baclofen for a day could i get a fever or seizures?", "fever", "hypothetical"),
-        ("woke up confused about whether it was real for a sec then fine", "confusion", "hypothetical"),
-        ("he is confused about where he is", "confusion", "present"),
         ("she keeps talking to her sister who died in 2010", "hallucinations", "present"),
         ("in 2010 he had a seizure", "seizure", "historical"),
     ],
 )
-def test_checklists_fears_blocked_noses_and_the_dates_of_a_death(findings, text, symptom, expected):
+def test_checklists_fears_and_the_dates_of_a_death(findings, text, symptom, expected):
     assert {f["id"]: f["assertion"] for f in findings(text)}[symptom] == expected
 
 
@@ -125,3 +122,21 @@ def test_checklists_fears_blocked_noses_and_the_dates_of_a_death(findings, text,
 )
 def test_a_correction_that_opens_with_no_negates_nothing(findings, text, finding, expected):
     assert {f["id"]: f["assertion"] for f in findings(text)}[finding] == expected
+
+
+@pytest.mark.parametrize(
+    "text, symptom",
+    [
+        # a review of the change (2026-12-01): each of these was present before the new rules
+        ("he cant breathe?? no one is answering", "breathing"),
+        ("he had a seizure? no idea what to do", "seizure"),
+        ("why is he shaking and confused? no idea", "confusion"),
+        ("i can't breathe through my nose or mouth", "breathing"),
+        ("she is confused about whether it is day or night", "confusion"),
+        ("he is confused about where he is", "confusion"),
+        ("could i get help he is not breathing", "breathing"),
+        ("my biggest fear came true he is seeing things", "hallucinations"),
+    ],
+)
+def test_the_checklist_and_fear_rules_never_hide_a_present_red_flag(findings, text, symptom):
+    assert {f["id"]: f["assertion"] for f in findings(text)}[symptom] == "present"

@@ -188,6 +188,8 @@ def test_a_text_is_read_lower_cased_with_the_callers_pipeline_or_the_shared_one(
         ("I haven't had any baclofen for 3 days", True),
         ("havent had any since monday and im shaking", True),
         ("i've not had any for two days", True),
+        ("i havent had any of my baclofen for 3 days", True),
+        ("havent had any today and im shaking", True),
         ("I do not have any undesirable side effects at all", False),
         ("I haven't had any side effects", False),
     ],
