@@ -28,8 +28,14 @@ FROZEN_2_FILE = REAL_LANGUAGE_DIR / "frozen_2.yml"
 # was chosen again): test only, no development part.
 FROZEN_3_FILE = REAL_LANGUAGE_DIR / "frozen_3.yml"
 FROZEN_4_FILE = REAL_LANGUAGE_DIR / "frozen_4.yml"
+# The fifth batch (2026-12-01): split in halves before anything was built on it.
+FROZEN_5_FILE = REAL_LANGUAGE_DIR / "frozen_5.yml"
+DEV_3_FILE = REAL_LANGUAGE_DIR / "dev_3.yml"
+# The development parts the learned layer learns from.
 DEV_FILES = (DEV_FILE, DEV_2_FILE)
-FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE)
+# Every development part (a frozen statement must repeat none of them).
+ALL_DEV_FILES = (DEV_FILE, DEV_2_FILE, DEV_3_FILE)
+FROZEN_FILES = (FROZEN_FILE, FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE, FROZEN_5_FILE)
 KINDS = ("real", "case_report_paraphrase")
 SPEAKERS = ("patient", "caregiver", "unknown")
 CATEGORIES = (

@@ -1,6 +1,6 @@
 """Split collected real-language statements into a frozen test part and a development part.
 
-    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3|4]
+    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3|4|5]
 
 Run once, before anything is built on the corpus: the frozen part (data/real_language/frozen.yml)
 is never used to train, tune a threshold or extend the lexicon; the development part
@@ -21,12 +21,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.corpus import (
+    ALL_DEV_FILES,
     DEV_2_FILE,
+    DEV_3_FILE,
     DEV_FILE,
-    DEV_FILES,
     FROZEN_2_FILE,
     FROZEN_3_FILE,
     FROZEN_4_FILE,
+    FROZEN_5_FILE,
     FROZEN_FILE,
     FROZEN_FILES,
     Statement,
@@ -51,6 +53,7 @@ BATCHES = {
     2: ("rm", FROZEN_2_FILE, DEV_2_FILE),
     3: ("rn", FROZEN_3_FILE, None),
     4: ("ro", FROZEN_4_FILE, None),
+    5: ("rp", FROZEN_5_FILE, DEV_3_FILE),
 }
 
 
@@ -129,7 +132,10 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parser.parse_args(argv)
     prefix, frozen_file, dev_file = BATCHES[args.batch]
     existing = [
-        s.text for f in (*DEV_FILES, *FROZEN_FILES) if f not in (frozen_file, dev_file) for s in load_statements(f)
+        s.text
+        for f in (*ALL_DEV_FILES, *FROZEN_FILES)
+        if f not in (frozen_file, dev_file) and f.exists()
+        for s in load_statements(f)
     ]
     entries = collected(args.files, prefix, existing)
     frozen, dev = split(entries, args.frozen_share, args.seed, args.min_frozen_emergencies)

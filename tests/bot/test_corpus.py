@@ -3,8 +3,8 @@
 import pytest
 
 from bot.corpus import (
+    ALL_DEV_FILES,
     DEV_FILE,
-    DEV_FILES,
     FROZEN_FILE,
     FROZEN_FILES,
     CorpusError,
@@ -63,7 +63,7 @@ def test_a_good_statement_loads():
 def test_no_frozen_statement_repeats_words_found_elsewhere_in_the_corpus():
     """A frozen statement that is also in a development part was learned from; one that is in two
     frozen parts (or twice in one) is counted twice. Helpers find the same posts again."""
-    every = {path: [s.text for s in load_statements(path)] for path in (*DEV_FILES, *FROZEN_FILES)}
+    every = {path: [s.text for s in load_statements(path)] for path in (*ALL_DEV_FILES, *FROZEN_FILES)}
     for path in FROZEN_FILES:
         others = [t for other, texts in every.items() if other != path for t in texts]
         own = every[path]
