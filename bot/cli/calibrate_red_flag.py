@@ -160,7 +160,7 @@ def render(c: Calibration) -> str:
     return (
         "# The learned red-flag layer's threshold. Written by `python -m bot.cli.calibrate_red_flag --write`;\n"
         "# do not edit by hand. Chosen on out-of-fold scores of the development part of the real-language\n"
-        "# corpus (data/real_language/dev.yml, dev_2.yml, dev_3.yml): the lowest threshold at which at most\n"
+        "# corpus (data/real_language/dev.yml and dev_2.yml): the lowest threshold at which at most\n"
         "# `false_positive_target` of its non-emergency statements fire (the rate: see `--curve` and the\n"
         "# module docstring of bot/cli/calibrate_red_flag.py). The frozen parts are never used.\n"
         f"threshold: {c.threshold}\n"

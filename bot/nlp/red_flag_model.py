@@ -8,8 +8,8 @@ historical have been masked out, so "no fever" or "I'm scared I'll have a seizur
 
 It is trained from `bot/knowledge/red_flag_examples.yml` (lay examples per red-flag category and
 negatives), the symptom catalogue's lay phrases (red flags against the rest), and the development
-parts of the real-language corpus (`data/real_language/dev.yml`, `dev_2.yml`, `dev_3.yml`), never
-from its frozen parts or from the test vignettes. Its threshold is chosen on the development part
+parts of the real-language corpus (`data/real_language/dev.yml`, `dev_2.yml`; see bot/corpus.py
+on `dev_3.yml`), never from its frozen parts or from the test vignettes. Its threshold is chosen on the development part
 (out-of-fold scores) at a stated false-positive rate by `python -m bot.cli.calibrate_red_flag` and
 kept in `bot/knowledge/red_flag_layer.yml`.
 
