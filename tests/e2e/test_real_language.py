@@ -22,8 +22,9 @@ TARGET_OVER = 0.15
 # What the bot gives now (README, "Words the bot has not seen", at the commit it names, threshold
 # 0.54): emergencies caught in their turn, other statements under-triaged, over-triaged. The first
 # runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
-# data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40); frozen_5 23, 1, 24 (3f26b9b). The
-# threshold moves with the training data, and with it one or two statements near it.
+# data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40);
+# frozen_5 23, 1, 24 (3f26b9b). The threshold moves with the training data, and with it one or two
+# statements near it.
 FLOORS = {
     "frozen": (FROZEN_FILE, 28, 9, 24),
     "frozen_2": (FROZEN_2_FILE, 36, 2, 34),
