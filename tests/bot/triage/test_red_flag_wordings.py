@@ -137,6 +137,22 @@ def test_third_round_emergencies(findings, text):
     assert level_of(findings, text) == "emergency"
 
 
+# The development part dev_3 (2026-12-01): what its first run missed, in the words of published
+# warning signs rather than its own sentences where they could be.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i shouldn't have made it through that night, i should have tried harder",
+        "now i want to fucking die",
+        "i wish i hadn't woken up",
+        "i had emptied half the medicine cupboard",
+        "my heart was beating too slowly, as low as 30 beats per minute",
+    ],
+)
+def test_development_part_three_emergencies(findings, text):
+    assert level_of(findings, text) == "emergency"
+
+
 def test_hot_weather_is_not_a_fever(findings):
     assert level_of(findings, "its really hot weather here and im a bit sweaty") != "emergency"
 
