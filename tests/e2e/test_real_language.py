@@ -29,7 +29,7 @@ FLOORS = {
     "frozen": (FROZEN_FILE, 28, 9, 24),
     "frozen_2": (FROZEN_2_FILE, 36, 2, 34),
     "frozen_3": (FROZEN_3_FILE, 46, 3, 33),
-    "frozen_4": (FROZEN_4_FILE, 26, 2, 21),
+    "frozen_4": (FROZEN_4_FILE, 27, 2, 21),
     "frozen_5": (FROZEN_5_FILE, 23, 1, 24),
 }
 _scored: Dict[str, Figures] = {}
