@@ -76,8 +76,6 @@ class Entity:
 
 # The key of a bot event's metadata under which Rasa names the response it sent.
 RESPONSE_OF_BOT_EVENT: Final = "utter_action"
-# Not an entity: the symptom id the learned red-flag layer adds (bot/nlu/red_flag_classifier.py).
-LEARNED_RED_FLAG: Final = "possible_red_flag"
 
 
 class Level:

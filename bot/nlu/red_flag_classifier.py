@@ -28,7 +28,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.tokens import Doc
 
-from bot.names import LEARNED_RED_FLAG
 from bot.nlp.red_flag_model import (
     RedFlagModel,
     load_settings,
@@ -41,7 +40,7 @@ from bot.types import Finding
 
 logger = logging.getLogger(__name__)
 
-SYMPTOM_ID = LEARNED_RED_FLAG
+SYMPTOM_ID = "possible_red_flag"
 
 
 def learned_finding(model: RedFlagModel, doc: Doc, threshold: float) -> Optional[Finding]:
