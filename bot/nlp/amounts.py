@@ -28,11 +28,14 @@ ROUGHLY = ("or", "so")
 # "took 400mg" alone is one ibuprofen tablet.
 BACLOFEN_WORDS = frozenset({"baclofen", "lioresal", "ozobax", "lyvispah", "fleqsuvy"})
 CONFIRMING = frozenset({"instead"}) | BACLOFEN_WORDS
-# A daily total is not an amount taken at once ("took 80mg a day", "80mg daily"); "today" and "last
-# night" are when it was taken, not how often ("took 15 of my 20mg last night" is 300 mg).
+# Not an amount taken at once: a daily total ("took 80mg a day", "80mg daily"), a total over time
+# ("20 of my 10mg over the week", "since monday", "in the last 3 days"), or what is left ("30 of my
+# 10mg left", "in the bottle"). "Today" and "last night" say when it was taken, not how often
+# ("took 15 of my 20mg last night" is 300 mg at once).
 EVERY = frozenset({"a", "per", "every", "each"})
 PERIODS = frozenset({"day", "week", "night"})
-DAILY = frozenset({"daily", "nightly", "weekly"})
+NOT_AT_ONCE = frozenset({"daily", "nightly", "weekly", "over", "since", "left"})
+NOT_AT_ONCE_PHRASES = (("in", "the", "last"), ("in", "the", "past"), ("in", "the", "bottle"), ("this", "week"))
 
 
 def _value(text: str) -> Tuple[Optional[float], bool]:
@@ -46,11 +49,14 @@ def _value(text: str) -> Tuple[Optional[float], bool]:
         return None, False
 
 
-def _is_daily(doc: Doc, end: int) -> bool:
-    """ "a day", "per day", "every night", "daily" within the next few words."""
+def _not_at_once(doc: Doc, end: int) -> bool:
+    """ "a day", "daily", "over the week", "since monday", "left", "in the last 3 days" within the
+    next few words."""
     words = [t.lower_ for t in doc[end : end + 4]]
     pairs = zip(words, words[1:], strict=False)
-    return any(w in DAILY for w in words) or any(a in EVERY and b in PERIODS for a, b in pairs)
+    if any(w in NOT_AT_ONCE for w in words) or any(a in EVERY and b in PERIODS for a, b in pairs):
+        return True
+    return any(tuple(words[k : k + len(p)]) == p for p in NOT_AT_ONCE_PHRASES for k in range(len(words)))
 
 
 def amount_taken(doc: Doc, i: int, tablet_mg: Sequence[float]) -> Optional[Tuple[float, int]]:
@@ -66,7 +72,7 @@ def amount_taken(doc: Doc, i: int, tablet_mg: Sequence[float]) -> Optional[Tuple
     if with_unit or (j < len(doc) and doc[j].lower_ in MG_UNITS):
         end = j if with_unit else j + 1
         confirmed = any(t.lower_ in CONFIRMING for t in doc[end : end + 3])
-        if not confirmed or _is_daily(doc, end):
+        if not confirmed or _not_at_once(doc, end):
             return None
         return first, end
     while j < len(doc) and j - i <= 3:
@@ -87,6 +93,8 @@ def amount_taken(doc: Doc, i: int, tablet_mg: Sequence[float]) -> Optional[Tuple
         end = j + 2
     else:
         return None
-    if _is_daily(doc, end):
+    if end < len(doc) and doc[end].text == "/":  # a liquid's strength ("5mg/5ml"): not per tablet
+        return None
+    if _not_at_once(doc, end):
         return None
     return first * strength, end

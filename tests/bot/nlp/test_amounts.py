@@ -35,6 +35,10 @@ def test_an_amount_is_a_count_times_its_strength_or_a_total_that_names_baclofen(
         ("i took 400mg ibuprofen", "400"),  # a total that does not say it was baclofen
         ("took 3 of my 400mg", "3"),  # not a baclofen tablet's strength
         ("i have taken 80mg of baclofen a day for years", "80"),  # a daily total
+        ("took 20 of my 10mg over the week", "20"),  # a total over time (a second review)
+        ("taken 20 of my 10mg since monday", "20"),
+        ("i took 30 of my 10mg in the last 3 days", "30"),
+        ("took 50 of the 5mg/5ml", "50"),  # a liquid's strength
         ("took 10 of my 20mg a day", "10"),
         ("took 15 tablets", "15"),  # no strength: left to the count rules
     ],

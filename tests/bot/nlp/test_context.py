@@ -102,8 +102,6 @@ def test_a_wish_leaves_symptoms_and_past_wishes_alone(findings, text, expected):
         ("seizure? no. fever? no. just sweating", "seizure", "negated"),
         ("seizure? no. fever? no. just sweating", "fever", "negated"),
         ("seizures? yes. fever? no", "seizure", "present"),
-        ("my biggest fear is having a seizure when i come off baclofen", "seizure", "hypothetical"),
-        ("if i forget my baclofen for a day could i get a fever or seizures?", "fever", "hypothetical"),
         ("she keeps talking to her sister who died in 2010", "hallucinations", "present"),
         ("in 2010 he had a seizure", "seizure", "historical"),
     ],
@@ -136,6 +134,11 @@ def test_a_correction_that_opens_with_no_negates_nothing(findings, text, finding
         ("he is confused about where he is", "confusion"),
         ("could i get help he is not breathing", "breathing"),
         ("my biggest fear came true he is seeing things", "hallucinations"),
+        # a second review (2026-12-01): why the fear and "could i get" rules were taken out
+        ("could i get some help my wife had a fit and is not waking", "seizure"),
+        ("can i have some help she stopped breathing", "breathing"),
+        ("worst fear: he had a seizure this morning", "seizure"),
+        ("was that a seizure? no, it is still going on", "seizure"),
     ],
 )
 def test_the_checklist_and_fear_rules_never_hide_a_present_red_flag(findings, text, symptom):

@@ -190,6 +190,7 @@ def test_a_text_is_read_lower_cased_with_the_callers_pipeline_or_the_shared_one(
         ("i've not had any for two days", True),
         ("i havent had any of my baclofen for 3 days", True),
         ("havent had any today and im shaking", True),
+        ("i havent had any lioresal since friday", True),
         ("I do not have any undesirable side effects at all", False),
         ("I haven't had any side effects", False),
     ],
@@ -206,12 +207,12 @@ def test_not_having_had_any_is_a_stop_only_of_the_medicine(findings, text, stopp
         ("had a grand mal last night first one ever", "seizure"),
         ("stopped baclofen 2 days ago, had a tonic clonic this morning", "seizure"),
         ("and had a few vodkas, feel proper wasted and can barely stand", "mixed_alcohol"),
-        ("and had a few vodkas, feel proper wasted and can barely stand", "floppiness"),
+        ("had a few vodkas, feel proper wasted and can barely stand up", "floppiness"),
         ("had 6 pints on top of my dose, woke up on the bathroom floor no idea how i got there", "unresponsive"),
-        ("took baclofen and some lean, im melting into the couch", "mixed_opioids"),
+        ("took baclofen and was sipping lean, im melting into the couch", "mixed_opioids"),
         ("took baclofen and some lean, im melting into the couch", "severe_drowsiness"),
         ("baclofen pump, refill got pushed back a week", "pump_problem"),
-        ("refill was due last tuesday and they cancelled", "pump_problem"),
+        ("his pump refill was due last tuesday and they cancelled", "pump_problem"),
         ("nurse says its empty", "pump_problem"),
     ],
 )
@@ -219,5 +220,18 @@ def test_lay_words_for_red_flags_and_what_happened(findings, text, expected):
     assert expected in {f["id"] for f in findings(text) if f["assertion"] == "present"}
 
 
-def test_lean_as_a_verb_is_not_codeine_syrup(findings):
-    assert "mixed_opioids" not in {f["id"] for f in findings("i lean on my wife to walk")}
+@pytest.mark.parametrize(
+    "text, not_found",
+    [
+        ("i lean on my wife to walk", "mixed_opioids"),
+        # a second review of the change (2026-12-01)
+        ("i've lost some lean muscle", "mixed_opioids"),
+        ("i should have tried harder to taper slowly", "suicidal"),
+        ("i wish it had worked, the lower dose i mean", "suicidal"),
+        ("his ankle clonus was 30 beats", "heart_rhythm"),
+        ("can barely stand the spasms", "floppiness"),
+        ("havent had any of those side effects", "stopped_abruptly"),
+    ],
+)
+def test_ordinary_talk_is_not_read_as_these(findings, text, not_found):
+    assert not_found not in {f["id"] for f in findings(text)}

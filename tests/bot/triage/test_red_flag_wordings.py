@@ -146,7 +146,7 @@ def test_third_round_emergencies(findings, text):
         "now i want to fucking die",
         "i wish i hadn't woken up",
         "i had emptied half the medicine cupboard",
-        "my heart was beating too slowly, as low as 30 beats per minute",
+        "my heart was beating too slowly, as low as 30 a minute",
     ],
 )
 def test_development_part_three_emergencies(findings, text):
