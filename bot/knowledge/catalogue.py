@@ -46,8 +46,9 @@ class NumberRule:
     """A number that counts as a finding: "temp is 38.9", "took 15".
 
     The number must follow one of `after` (within a few filler words) or precede one of
-    `before`, or (with `decimal`) be written with a decimal point; it must lie in
-    [at_least, below) and not be followed by one of `not_before` (a unit such as "mg").
+    `before` (a word, or several: "beats per minute"), or (with `decimal`) be written with a
+    decimal point; it must lie in [at_least, below) and not be followed by one of `not_before` (a
+    unit such as "mg").
     With `pressure`, the rule reads blood-pressure readings written "85/50" instead: the first
     (systolic) number must lie in [at_least, below), and the pair must be a plausible reading
     (systolic above diastolic, diastolic 20 to 140), so dates such as "10/12" never match.

@@ -168,8 +168,8 @@ class FindingMatcher:
                     continue
                 if trigger is not None and doc[trigger].lower_ in rule.after:
                     spans.append(Span(doc, trigger, token.i + 1, label=label, span_id=ident))
-                elif after in rule.before:
-                    spans.append(Span(doc, token.i, token.i + 2, label=label, span_id=ident))
+                elif followed := _followed_by(doc, token.i + 1, rule.before):
+                    spans.append(Span(doc, token.i, token.i + 1 + followed, label=label, span_id=ident))
                 elif rule.decimal and "." in token.text:
                     spans.append(Span(doc, token.i, token.i + 1, label=label, span_id=ident))
         return spans
@@ -219,6 +219,15 @@ def _as_pressure(text: str) -> Optional[Tuple[int, int]]:
         return None
     systolic, diastolic = int(found.group(1)), int(found.group(2))
     return (systolic, diastolic) if 20 <= diastolic <= 140 and systolic > diastolic else None
+
+
+def _followed_by(doc: Doc, start: int, phrases: Iterable[str]) -> int:
+    """How many words of the first of `phrases` ("bpm", "beats per minute") stand at `start`; 0 if none."""
+    for phrase in phrases:
+        words = phrase.split()
+        if [t.lower_ for t in doc[start : start + len(words)]] == words:
+            return len(words)
+    return 0
 
 
 def _trigger_before(doc: Doc, i: int) -> Optional[int]:

@@ -147,6 +147,7 @@ def test_third_round_emergencies(findings, text):
         "i wish i hadn't woken up",
         "i had emptied half the medicine cupboard",
         "my heart was beating too slowly, as low as 30 a minute",
+        "heart rate was only about 35 beats per minute",
     ],
 )
 def test_development_part_three_emergencies(findings, text):
