@@ -38,6 +38,11 @@ NOT_AT_ONCE = frozenset({"daily", "nightly", "weekly", "over", "since", "left"})
 NOT_AT_ONCE_PHRASES = (("in", "the", "last"), ("in", "the", "past"), ("in", "the", "bottle"), ("this", "week"))
 
 
+def carries_mg(text: str) -> bool:
+    """Whether a token is a number written with its unit ("10mgs")."""
+    return bool(_NUMBER_WITH_UNIT.match(text.lower()))
+
+
 def _value(text: str) -> Tuple[Optional[float], bool]:
     """The number a token holds, and whether the token also carries "mg" ("10mgs")."""
     found = _NUMBER_WITH_UNIT.match(text.lower())

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from bot.knowledge import load_catalogue
 from bot.knowledge.catalogue import NumberRule
-from bot.nlp.amounts import amount_taken
+from bot.nlp.amounts import amount_taken, carries_mg
 
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 # Symptoms that win any overlap with another match (see `select_spans`).
@@ -157,9 +157,11 @@ class FindingMatcher:
                     if rule.pressure and rule.accepts(reading[0])
                 ]
                 continue
+            value = _as_number(token.text)
+            if value is None and not carries_mg(token.text):
+                continue  # not a number: most tokens, so the trigger is only looked for at numbers
             trigger = _trigger_before(doc, token.i)
             spans += self._amount_spans(doc, token.i, trigger)
-            value = _as_number(token.text)
             if value is None:
                 continue
             after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
