@@ -81,10 +81,8 @@ def _not_answered_yet(tracker: Tracker, slot: Text, kind: Text) -> bool:
     """The answer names nothing of `kind` but tells of something else ("and i feel really dizzy"),
     and the question was asked only once: ask it again rather than guess "unknown". What was told
     is kept (the assessment re-reads every message); a second answer without one is "unknown"."""
-    told_more = (
-        _mentions(tracker, Entity.SYMPTOM) or _mentions(tracker, Entity.EVENT) or _mentions(tracker, Entity.ROUTE)
-    )
-    return told_more and not _mentions(tracker, kind) and _times_asked(tracker, slot) < 2
+    told = {f["kind"] for f in findings_of(tracker.latest_message) if f["assertion"] == "present"}
+    return bool(told) and kind not in told and _times_asked(tracker, slot) < 2
 
 
 def _mentions(tracker: Tracker, kind: Text) -> bool:
