@@ -124,6 +124,9 @@ class Symptom:
     phrases: Tuple[str, ...]
     exact: Tuple[str, ...] = ()
     lexicon_only: Tuple[str, ...] = ()  # matched like `phrases`; the learned layer does not learn them
+    # Wordings that contain a phrase but mean something else ("cut myself down to 10 mg" is a taper,
+    # not self-harm): a match inside one of them is not this symptom. Never learned by the layer.
+    not_when: Tuple[str, ...] = ()
     pump_early_sign: bool = False
     overdose_sign: bool = False
     crisis_line: bool = False
@@ -140,10 +143,14 @@ class Symptom:
             "symptom",
             data,
             {"id", "label", "plain", "severity", "sources", "phrases"},
-            {"exact", "lexicon_only", "pump_early_sign", "overdose_sign", "crisis_line", "numbers"},
+            {"exact", "lexicon_only", "not_when", "pump_early_sign", "overdose_sign", "crisis_line", "numbers"},
         )
         if data["severity"] not in SEVERITIES:
             raise CatalogueError(f"symptom {data['id']!r}: severity {data['severity']!r} not one of {SEVERITIES}")
+        # A `not_when` equal to a phrase would silently switch the phrase off (for a red flag, an under-triage).
+        switched_off = set(data.get("not_when") or ()) & {*data["phrases"], *(data.get("lexicon_only") or ())}
+        if switched_off:
+            raise CatalogueError(f"symptom {data['id']!r}: not_when repeats its own phrases {sorted(switched_off)}")
         return cls(
             id=str(data["id"]),
             label=str(data["label"]),
@@ -153,6 +160,7 @@ class Symptom:
             phrases=_phrases("symptom", data["id"], data["phrases"]),
             exact=_phrases("symptom", data["id"], data.get("exact", [])) if data.get("exact") else (),
             lexicon_only=_phrases("symptom", data["id"], data["lexicon_only"]) if data.get("lexicon_only") else (),
+            not_when=_phrases("symptom", data["id"], data["not_when"]) if data.get("not_when") else (),
             pump_early_sign=bool(data.get("pump_early_sign", False)),
             overdose_sign=bool(data.get("overdose_sign", False)),
             crisis_line=bool(data.get("crisis_line", False)),

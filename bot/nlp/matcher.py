@@ -20,6 +20,10 @@ from bot.nlp.amounts import amount_taken, carries_mg
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 # Symptoms that win any overlap with another match (see `select_spans`).
 RED_FLAG_SEVERITIES = ("red_flag", "pump_red_flag")
+# The match label of a symptom's `not_when` wordings: they only cancel that symptom's matches inside them.
+NOT_WHEN = "NOT_WHEN"
+# The doc's span group of the `not_when` wordings that cancelled a match.
+NOT_WHEN_SPANS = "not_when"
 WILDCARD = "*"
 # Words a `*` never stands for: "seeing * things" must find "seeing weird things", not "see how things went".
 NOT_WILDCARD = ["how", "if", "whether", "why"]
@@ -85,6 +89,8 @@ class FindingMatcher:
                 patterns = self._patterns(nlp, learned_or_not, with_lemmas=True)
                 patterns += self._patterns(nlp, getattr(item, "exact", ()), with_lemmas=False)
                 self._matcher.add(f"{label}|{item.id}", patterns)
+                if getattr(item, "not_when", ()):
+                    self._matcher.add(f"{NOT_WHEN}|{item.id}", self._patterns(nlp, item.not_when, with_lemmas=True))
                 self._number_rules += [(label, item.id, r) for r in getattr(item, "numbers", ())]
 
     def _patterns(self, nlp: Language, phrases: Iterable[str], with_lemmas: bool) -> List[List[Dict[str, object]]]:
@@ -135,10 +141,15 @@ class FindingMatcher:
         for token in doc:
             token.norm_ = normalise(token.lower_)
         spans: List[Span] = []
+        not_when: List[Span] = []
         for match_id, start, end in self._matcher(doc):
             label, ident = doc.vocab.strings[match_id].split("|", 1)
-            spans.append(Span(doc, start, end, label=label, span_id=ident))
+            (not_when if label == NOT_WHEN else spans).append(Span(doc, start, end, label=label, span_id=ident))
         spans += self._number_spans(doc)
+        cancelling = [w for w in not_when if any(_inside(s, w) for s in spans)]
+        spans = [s for s in spans if not any(_inside(s, w) for w in cancelling)]
+        # Kept on the doc: the learned layer blanks these words too (they said something else).
+        doc.spans[NOT_WHEN_SPANS] = cancelling
         doc.ents = select_spans(spans, self._red_flags)  # type: ignore[assignment]  # spaCy 3.4 types it as a one-Span tuple
         return doc
 
@@ -238,6 +249,11 @@ def _trigger_before(doc: Doc, i: int) -> Optional[int]:
     while j >= 0 and i - j <= 4 and (doc[j].lower_ in FILLERS or _as_number(doc[j].text) is not None):
         j -= 1
     return j if j >= 0 and i - j <= 4 else None
+
+
+def _inside(span: Span, not_when: Span) -> bool:
+    """Is `span` a match of the concept that `not_when` (a wording that means something else) covers?"""
+    return span.id_ == not_when.id_ and not_when.start <= span.start and span.end <= not_when.end
 
 
 def select_spans(spans: List[Span], red_flags: FrozenSet[str] = frozenset()) -> Tuple[Span, ...]:

@@ -37,7 +37,7 @@ from bot.knowledge import load_catalogue
 from bot.knowledge._files import read_bytes, read_yaml
 from bot.names import Intent
 from bot.nlp.findings import assertion
-from bot.nlp.matcher import LABELS
+from bot.nlp.matcher import LABELS, NOT_WHEN_SPANS
 from bot.paths import PROJECT_ROOT
 
 EXAMPLES_FILE = "red_flag_examples.yml"
@@ -178,13 +178,17 @@ def training_fingerprint(dev_paths: Sequence[Path] = DEV_FILES) -> str:
 def masked_text(doc: Doc, start: int = 0, end: Optional[int] = None) -> str:
     """The text of doc[start:end] with what ConText marked as not happening now blanked out.
 
-    Blanked: findings that are negated, hypothetical or historical, and the reach (scope) of every
+    Blanked: findings that are negated, hypothetical or historical, wordings that only look like a
+    red flag (the catalogue's `not_when`), and the reach (scope) of every
     negation, hypothetical or history cue even where it found no catalogue phrase ("no fits, not
     seeing anything weird" keeps nothing the classifier could mistake for a red flag). Scopes are
     short and end at "and", "but" and commas (bot/knowledge/context_rules.yml).
     """
     end = len(doc) if end is None else end
     hidden = {i for ent in doc.ents if assertion(ent) in MASKED_ASSERTIONS for i in range(ent.start, ent.end)}
+    # Words that contain a red flag's phrase but say something else ("I fell and hurt myself"): the
+    # lexicon dropped them (catalogue `not_when`), so the layer must not read them either.
+    hidden.update(i for span in doc.spans.get(NOT_WHEN_SPANS, []) for i in range(span.start, span.end))
     graph = doc._.context_graph if doc.has_extension("context_graph") else None
     for modifier in getattr(graph, "modifiers", None) or []:
         # A cue kept for events ("if", "want to": context_rules.yml `only_for`) says nothing about

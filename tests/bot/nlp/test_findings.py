@@ -235,3 +235,60 @@ def test_lay_words_for_red_flags_and_what_happened(findings, text, expected):
 )
 def test_ordinary_talk_is_not_read_as_these(findings, text, not_found):
     assert not_found not in {f["id"] for f in findings(text)}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a symptom's `not_when` wordings: the taper's own words and falls are not self-harm
+        ("I've cut myself down to 10mg a day", {"tapering"}),
+        ("i am cutting myself down slowly", {"tapering"}),
+        ("I cut him back to two tablets", {"tapering", "tablets"}),
+        ("I cut myself shaving", set()),
+        ("I fell and hurt myself", set()),
+        ("I fell down the stairs and hurt myself", set()),
+        ("she hurt herself when she fell", set()),
+        ("i'm burning myself out", set()),
+        # questions about the medicine, tantrums and laughter
+        ("I'm confused about my dose", set()),
+        ("I'm a bit confused about how to taper", {"tapering"}),
+        ("im confused about which tablets to take", {"tablets"}),
+        ("he threw a fit when I took his phone", set()),
+        ("my toddler throws fits", set()),
+        ("I had a fit of laughter", set()),
+        ("he gets fits of coughing", set()),
+    ],
+)
+def test_words_that_mean_something_else_are_not_the_symptom(findings, text, expected):
+    assert {f["id"] for f in findings(text)} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cut myself yesterday",
+        "I cut myself on purpose",
+        "I fell and then I wanted to hurt myself",
+        "I hurt myself when I'm alone",
+        "i cut myself down to 10mg and now i want to hurt myself",
+        "cut myself off baclofen and cut my wrists",
+    ],
+)
+def test_self_harm_beside_those_wordings_stays_a_red_flag(findings, text):
+    assert ("suicidal", PRESENT) in {(f["id"], f["assertion"]) for f in findings(text)}
+
+
+@pytest.mark.parametrize(
+    "text, red_flag",
+    [
+        ("he's confused about what day it is", "confusion"),
+        ("confused about how i got here", "confusion"),
+        ("she is confused about the time", "confusion"),
+        ("im confused about my dose and i dont know where i am", "confusion"),
+        ("he had a fit", "seizure"),
+        ("threw up and had a fit", "seizure"),
+        ("had a fit of coughing then a seizure", "seizure"),
+    ],
+)
+def test_confusion_and_fits_outside_those_wordings_stay_red_flags(findings, text, red_flag):
+    assert (red_flag, PRESENT) in {(f["id"], f["assertion"]) for f in findings(text)}

@@ -102,6 +102,20 @@ def test_a_cue_kept_for_events_does_not_mask_symptoms(nlp, text, kept):
     assert kept in masked_text(nlp(text))
 
 
+@pytest.mark.parametrize(
+    "text, gone, kept",
+    [
+        ("i fell down the stairs and hurt myself", "hurt myself", "i"),
+        ("ive cut myself down to 10mg a day", "cut myself down", "10mg a day"),
+        ("i fell and then i wanted to hurt myself", None, "wanted to hurt myself"),
+    ],
+)
+def test_words_that_only_look_like_a_red_flag_are_masked(nlp, text, gone, kept):
+    """The lexicon drops a `not_when` wording's match; the layer must not read it back as a red flag."""
+    masked = masked_text(nlp(text))
+    assert kept in masked and (gone is None or gone not in masked)
+
+
 def test_a_cue_kept_for_events_masks_the_event(nlp):
     assert "ran empty" not in masked_text(nlp("if my pump ran empty"))
 
