@@ -41,6 +41,18 @@ def _phrases(kind: str, ident: str, values: Any) -> Tuple[str, ...]:
     return tuple(v.strip().lower() for v in values)
 
 
+def _not_when(kind: str, data: Mapping[str, Any]) -> Tuple[str, ...]:
+    """Wordings that contain one of the item's phrases but mean something else (see Symptom.not_when)."""
+    if not data.get("not_when"):
+        return ()
+    wordings = _phrases(kind, data["id"], data["not_when"])
+    # A wording equal to a phrase would silently switch the phrase off (for a red flag, an under-triage).
+    switched_off = set(wordings) & {*data["phrases"], *(data.get("lexicon_only") or ())}
+    if switched_off:
+        raise CatalogueError(f"{kind} {data['id']!r}: not_when repeats its own phrases {sorted(switched_off)}")
+    return wordings
+
+
 @dataclass(frozen=True)
 class NumberRule:
     """A number that counts as a finding: "temp is 38.9", "took 15".
@@ -147,10 +159,6 @@ class Symptom:
         )
         if data["severity"] not in SEVERITIES:
             raise CatalogueError(f"symptom {data['id']!r}: severity {data['severity']!r} not one of {SEVERITIES}")
-        # A `not_when` equal to a phrase would silently switch the phrase off (for a red flag, an under-triage).
-        switched_off = set(data.get("not_when") or ()) & {*data["phrases"], *(data.get("lexicon_only") or ())}
-        if switched_off:
-            raise CatalogueError(f"symptom {data['id']!r}: not_when repeats its own phrases {sorted(switched_off)}")
         return cls(
             id=str(data["id"]),
             label=str(data["label"]),
@@ -160,7 +168,7 @@ class Symptom:
             phrases=_phrases("symptom", data["id"], data["phrases"]),
             exact=_phrases("symptom", data["id"], data.get("exact", [])) if data.get("exact") else (),
             lexicon_only=_phrases("symptom", data["id"], data["lexicon_only"]) if data.get("lexicon_only") else (),
-            not_when=_phrases("symptom", data["id"], data["not_when"]) if data.get("not_when") else (),
+            not_when=_not_when("symptom", data),
             pump_early_sign=bool(data.get("pump_early_sign", False)),
             overdose_sign=bool(data.get("overdose_sign", False)),
             crisis_line=bool(data.get("crisis_line", False)),
@@ -198,6 +206,7 @@ class Event:
     # summary when the same message tells of a sudden stop, running out or missed doses.
     in_passing: bool = False
     numbers: Tuple[NumberRule, ...] = ()
+    not_when: Tuple[str, ...] = ()  # as for symptoms: "drinking water" is not drinking
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
@@ -205,7 +214,7 @@ class Event:
             "event",
             data,
             {"id", "label", "sources", "phrases"},
-            {"abrupt", "depressant", "pump", "overdose_cause", "in_passing", "numbers"},
+            {"abrupt", "depressant", "pump", "overdose_cause", "in_passing", "numbers", "not_when"},
         )
         return cls(
             id=str(data["id"]),
@@ -218,6 +227,7 @@ class Event:
             overdose_cause=bool(data.get("overdose_cause", False)),
             in_passing=bool(data.get("in_passing", False)),
             numbers=_numbers(data),
+            not_when=_not_when("event", data),
         )
 
 

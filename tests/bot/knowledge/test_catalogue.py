@@ -108,3 +108,12 @@ def test_a_not_when_wording_is_read_and_may_not_switch_off_a_phrase(raw):
     suicidal["not_when"] = [*suicidal["not_when"], suicidal["phrases"][0]]
     with pytest.raises(CatalogueError, match="not_when repeats"):
         Catalogue.from_dicts(catalogue, sources)
+
+
+def test_an_event_may_have_not_when_wordings_too(raw):
+    catalogue, sources = raw
+    assert "(good|high|low|great|better|fine) spirits" in load_catalogue().events["mixed_alcohol"].not_when
+    alcohol = next(e for e in catalogue["events"] if e["id"] == "mixed_alcohol")
+    alcohol["not_when"] = [*alcohol["not_when"], "alcohol"]
+    with pytest.raises(CatalogueError, match="not_when repeats"):
+        Catalogue.from_dicts(catalogue, sources)

@@ -214,6 +214,14 @@ def test_not_having_had_any_is_a_stop_only_of_the_medicine(findings, text, stopp
         ("baclofen pump, refill got pushed back a week", "pump_problem"),
         ("his pump refill was due last tuesday and they cancelled", "pump_problem"),
         ("nurse says its empty", "pump_problem"),
+        # development part dev_4 (2026-12-01)
+        ("I want to just fade away into the dark", "suicidal"),
+        ("Nobody will ever have to worry about me again", "suicidal"),
+        ("I won't be an inconvenience to anyone anymore", "suicidal"),
+        ("i wont be a burden much longer", "suicidal"),
+        ("I began to feel my tongue block my airways", "breathing"),
+        ("my breathing became completely compromised", "breathing"),
+        ("baclofen makes me feel drunk", "dizziness"),
     ],
 )
 def test_lay_words_for_red_flags_and_what_happened(findings, text, expected):
@@ -257,6 +265,13 @@ def test_ordinary_talk_is_not_read_as_these(findings, text, not_found):
         ("my toddler throws fits", set()),
         ("I had a fit of laughter", set()),
         ("he gets fits of coughing", set()),
+        # not alcohol: water, soft drinks, injections, good spirits
+        ("I'm drinking lots of water", set()),
+        ("he is in good spirits", set()),
+        ("had my flu shot and covid shots yesterday", set()),
+        ("I drink 3 energy drinks a day", set()),
+        ("i have had botox shots", set()),
+        ("the spasms fade away after an hour", {"spasticity"}),
     ],
 )
 def test_words_that_mean_something_else_are_not_the_symptom(findings, text, expected):
@@ -276,6 +291,20 @@ def test_words_that_mean_something_else_are_not_the_symptom(findings, text, expe
 )
 def test_self_harm_beside_those_wordings_stays_a_red_flag(findings, text):
     assert ("suicidal", PRESENT) in {(f["id"], f["assertion"]) for f in findings(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm drunk",
+        "drinking vodka and water",
+        "I feel drunk after 4 beers",
+        "had 3 shots of tequila",
+        "been drinking tonight",
+    ],
+)
+def test_alcohol_outside_those_wordings_is_still_alcohol(findings, text):
+    assert "mixed_alcohol" in {f["id"] for f in findings(text) if f["assertion"] == PRESENT}
 
 
 @pytest.mark.parametrize(
