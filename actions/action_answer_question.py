@@ -5,13 +5,12 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.assessment import source_titles
+from actions.assessment import numbers_for, source_titles
 from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
 from bot.knowledge.answers import load_answers
 from bot.knowledge.reasons import load_reasons
 from bot.names import ActionName, Response
-from bot.settings import region_numbers
 
 
 class ActionAnswerQuestion(Action):
@@ -25,9 +24,9 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = load_answers().get(str(intent))
         if answer is None:
-            utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "")
+            utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "", tracker)
             return events
-        numbers = region_numbers()
+        numbers = numbers_for(tracker)
         text = answer.text.format(emergency_number=numbers.emergency_number)
         if answer.sources:  # a question the bot has no checked answer for cites nothing
             text += " " + load_reasons().sources_line("answer", source_titles(list(answer.sources)))

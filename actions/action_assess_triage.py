@@ -24,4 +24,4 @@ class ActionAssessTriage(Action):
         if assessment.is_emergency and level_given_this_turn(tracker) == Level.EMERGENCY:
             # The safety net gave it this turn (the form then ended): once is enough.
             return [SlotSet(Slot.TRIAGE_LEVEL, assessment.level), SlotSet(Slot.SYMPTOMS, assessment.symptoms)]
-        return utter_assessment(dispatcher, assessment) + offer_checkin(dispatcher, tracker, assessment)
+        return utter_assessment(dispatcher, assessment, tracker) + offer_checkin(dispatcher, tracker, assessment)

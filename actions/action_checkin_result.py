@@ -27,7 +27,7 @@ class ActionCheckinResult(Action):
         assessment = assess_tracker(tracker)
         if screen in ("yes", "unsure") or feeling in ("worse", "symptoms") or assessment.is_emergency:
             dispatcher.utter_message(response=Response.CHECKIN_REASSESS)
-            return utter_assessment(dispatcher, assessment) + offer_checkin(dispatcher, tracker, assessment)
+            return utter_assessment(dispatcher, assessment, tracker) + offer_checkin(dispatcher, tracker, assessment)
         if feeling == "better":
             dispatcher.utter_message(response=Response.CHECKIN_BETTER)
             return []

@@ -42,7 +42,7 @@ class ActionEmergencyReminder(Action):
     ) -> List[Dict[Text, Any]]:
         # Assessed again from everything said, so the banner's symptoms and numbers stay current.
         assessment = assess_tracker(tracker)
-        numbers, fill = numbers_to_fill()
+        numbers, fill = numbers_to_fill(tracker)
         # A conversation resumed after its session expired keeps the slot but not the turns: the
         # reminder is still said (its words hold either way), without a payload it cannot back.
         payload = {"triage": triage_payload(assessment, numbers)} if assessment.is_emergency else None

@@ -21,7 +21,7 @@ class ActionFallback(Action):
         events = emergency_if_needed(dispatcher, tracker)
         if events:
             return events
-        utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "")
+        utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "", tracker)
         if tracker.active_loop_name:
             # In the assessment the rules run the form again, which asks its question again.
             # Reverting the turn here would also undo that rule's trigger: the question was

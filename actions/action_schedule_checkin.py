@@ -15,14 +15,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.assessment import screen_yes_said_again
+from actions.assessment import numbers_for, screen_yes_said_again
 from actions.checkin_offer import pending_checkins
 from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
 from bot.checkins.plan import hours_in, load_plan, new_name, when_text
 from bot.checkins.summary import stamp
 from bot.names import ActionName, Entity, Intent, Level, Response, Slot
-from bot.settings import checkin_seconds_per_hour, region_numbers
+from bot.settings import checkin_seconds_per_hour
 
 
 class ActionScheduleCheckin(Action):
@@ -35,7 +35,7 @@ class ActionScheduleCheckin(Action):
         if tracker.get_slot(Slot.TRIAGE_LEVEL) == Level.EMERGENCY:
             # The advice after an emergency is to call now, not to wait for a check-in.
             dispatcher.utter_message(
-                response=Response.CHECKIN_NOT_AFTER_EMERGENCY, emergency_number=region_numbers().emergency_number
+                response=Response.CHECKIN_NOT_AFTER_EMERGENCY, emergency_number=numbers_for(tracker).emergency_number
             )
             return [SlotSet(Slot.CHECKIN_OFFERED, False)]
         text = (tracker.latest_message or {}).get("text") or ""
@@ -47,7 +47,7 @@ class ActionScheduleCheckin(Action):
         if intent == Intent.NLU_FALLBACK and asked is None:
             # A reply to the offer that is neither yes, no nor a time: not understood, as anywhere
             # else (safety net first). The offer closes; "check on me in 2 hours" still works.
-            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher, text)) + [
+            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher, text, tracker)) + [
                 SlotSet(Slot.CHECKIN_OFFERED, False)
             ]
         plan = load_plan()
@@ -70,6 +70,6 @@ class ActionScheduleCheckin(Action):
         return events
 
 
-def _not_understood(dispatcher: CollectingDispatcher, text: Text) -> List[Dict[Text, Any]]:
-    utter_not_understood(dispatcher, text)
+def _not_understood(dispatcher: CollectingDispatcher, text: Text, tracker: Tracker) -> List[Dict[Text, Any]]:
+    utter_not_understood(dispatcher, text, tracker)
     return []

@@ -7,11 +7,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.history import user_turns
+from actions.history import user_texts, user_turns
 from bot.knowledge import load_catalogue
 from bot.knowledge.reasons import load_reasons
 from bot.names import Response, Slot
-from bot.settings import RegionNumbers, region_numbers
+from bot.regions import region_said
+from bot.settings import RegionNumbers, deployment_region, region_numbers
 from bot.triage import Assessment, Situation, assess, situation_from_turns, triage_payload
 
 
@@ -35,20 +36,27 @@ def source_titles(source_ids: List[Text]) -> Text:
     return "; ".join(sources[s].title for s in source_ids if s in sources)
 
 
-def numbers_to_fill() -> Tuple[RegionNumbers, Dict[Text, Any]]:
+def numbers_for(tracker: Tracker) -> RegionNumbers:
+    """The deployment's numbers, or those of the region the person said they are in (bot/regions.py)."""
+    return region_numbers(said=region_said(user_texts(tracker), deployment_region()))
+
+
+def numbers_to_fill(tracker: Tracker) -> Tuple[RegionNumbers, Dict[Text, Any]]:
     """The region's numbers, and the {emergency_number} and {crisis_line} they fill in responses."""
-    numbers = region_numbers()
+    numbers = numbers_for(tracker)
     return numbers, {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line}
 
 
-def utter_assessment(dispatcher: CollectingDispatcher, assessment: Assessment) -> List[Dict[Text, Any]]:
+def utter_assessment(
+    dispatcher: CollectingDispatcher, assessment: Assessment, tracker: Tracker
+) -> List[Dict[Text, Any]]:
     """Send the assessment and return the slot events that record it.
 
     The first message carries the machine-readable payload (`custom.triage`, with the numbers to
     show in a banner under `contact`), so a channel or test reading only the first reply of the
     turn already has the level.
     """
-    numbers, fill = numbers_to_fill()
+    numbers, fill = numbers_to_fill(tracker)
     dispatcher.utter_message(
         response=Response.level(assessment.level),
         json_message={"triage": triage_payload(assessment, numbers)},
@@ -74,4 +82,7 @@ def screen_yes_said_again(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     """The assessment with the screen answered yes, when the latest message says so; else nothing."""
     if not SIGN_HAPPENING.search((tracker.latest_message or {}).get("text") or ""):
         return []
-    return [SlotSet(Slot.EMERGENCY_SCREEN, "yes"), *utter_assessment(dispatcher, assess_tracker(tracker, "yes"))]
+    return [
+        SlotSet(Slot.EMERGENCY_SCREEN, "yes"),
+        *utter_assessment(dispatcher, assess_tracker(tracker, "yes"), tracker),
+    ]

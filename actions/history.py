@@ -37,6 +37,12 @@ def latest_red_flags(tracker: Tracker) -> List[Text]:
     ]
 
 
+def user_texts(tracker: Tracker) -> List[Text]:
+    """The text of every user message in the conversation, oldest first (also before a restart:
+    where the person is does not change when the assessment starts again)."""
+    return [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+
+
 def level_given_this_turn(tracker: Tracker) -> Optional[Text]:
     """The triage level already sent since the latest user message, if any."""
     level = None

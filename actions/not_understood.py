@@ -3,18 +3,19 @@ message is clearly in another one (bot/language.py), then the English text with 
 
 from typing import Text
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assessment import numbers_for
 from bot.language import load, other_language, other_language_texts
 from bot.names import Response
-from bot.settings import region_numbers
 
 # The action server imports this when it starts: the model loads then, not in a person's turn.
 load()
 
 
-def utter_not_understood(dispatcher: CollectingDispatcher, text: Text) -> None:
-    number = region_numbers().emergency_number
+def utter_not_understood(dispatcher: CollectingDispatcher, text: Text, tracker: Tracker) -> None:
+    number = numbers_for(tracker).emergency_number
     language = other_language(text)
     if language:
         dispatcher.utter_message(text=other_language_texts()[language].format(emergency_number=number))

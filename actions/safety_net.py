@@ -41,5 +41,5 @@ def emergency_if_needed(
         return []
     is_new = tracker.get_slot(Slot.TRIAGE_LEVEL) != Level.EMERGENCY
     if latest_red_flags(tracker) or is_new:
-        return utter_assessment(dispatcher, assessment)
+        return utter_assessment(dispatcher, assessment, tracker)
     return []

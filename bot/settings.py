@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Dict, List, Mapping, Optional
 
-from bot.knowledge._files import read_yaml
+from bot.regions import regions
 
 Env = Optional[Mapping[str, str]]
 
@@ -207,25 +206,30 @@ class RegionNumbers:
     crisis_line: str
 
 
-@lru_cache(maxsize=1)
-def _regions() -> Mapping[str, Any]:
-    """regions.yml, parsed once per process (it was re-read on every assessment)."""
-    return read_yaml("regions.yml")
-
-
-def region_numbers(env: Env = None) -> RegionNumbers:
-    """Numbers for BOT_REGION (default us), with EMERGENCY_NUMBER / CRISIS_LINE overrides.
+def region_numbers(env: Env = None, said: Optional[str] = None) -> RegionNumbers:
+    """Numbers for BOT_REGION (default us), with EMERGENCY_NUMBER / CRISIS_LINE overrides; or, when
+    the person said where they are (`said`, bot/regions.py), that region's numbers.
 
     An unknown region is an error rather than a silent fallback: a wrong emergency number
     is worse than a server that refuses to start.
     """
-    data = _regions()
+    data = regions()
     region = (text("BOT_REGION", env) or data["default_region"]).strip().lower()
     if region not in data["regions"]:
         raise ValueError(f"BOT_REGION={region!r} is not one of {sorted(data['regions'])}")
+    if said and said != region and said in data["regions"]:
+        numbers = data["regions"][said]
+        return RegionNumbers(
+            region=said, emergency_number=numbers["emergency_number"], crisis_line=numbers["crisis_line"]
+        )
     numbers = data["regions"][region]
     return RegionNumbers(
         region=region,
         emergency_number=text("EMERGENCY_NUMBER", env) or numbers["emergency_number"],
         crisis_line=text("CRISIS_LINE", env) or numbers["crisis_line"],
     )
+
+
+def deployment_region(env: Env = None) -> str:
+    """BOT_REGION, or the default region."""
+    return region_numbers(env).region

@@ -38,12 +38,16 @@ import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.events import UserUttered
 
 from bot.channels.buckets import TokenBuckets
 from bot.knowledge.channel_texts import load_channel_texts
 from bot.names import Response, Slot
 from bot.nlu.entities import findings_by_turn, findings_from_entities
+from bot.regions import region_said
 from bot.settings import (
+    RegionNumbers,
+    deployment_region,
     max_message_chars,
     rate_limit_burst,
     rate_limit_refill_seconds,
@@ -129,14 +133,28 @@ async def emergency_in(text: Text, agent: Any = None, sender_id: Optional[Text] 
     return assessment if assessment.is_emergency else None
 
 
-def response_text(agent: Any, name: Text, **values: Any) -> Text:
+async def numbers_said(text: Text, agent: Any = None, sender_id: Optional[Text] = None) -> RegionNumbers:
+    """The deployment's numbers, or those of the region the person said they are in (bot/regions.py),
+    read from the conversation so far (if the tracker store answers) and this text."""
+    texts: List[Text] = []
+    store = getattr(agent, "tracker_store", None)
+    if sender_id and store is not None:
+        try:
+            tracker = await store.retrieve(sender_id)
+            texts = [str(e.text or "") for e in (tracker.events if tracker else []) if isinstance(e, UserUttered)]
+        except Exception:  # noqa: BLE001 (the store may be what failed)
+            logger.exception("the conversation could not be read; the region is read from the message alone")
+    return region_numbers(said=region_said([*texts, text], deployment_region()))
+
+
+def response_text(agent: Any, name: Text, numbers: Optional[RegionNumbers] = None, **values: Any) -> Text:
     """The first text variant of the loaded domain's response, with the region's numbers filled in."""
     template = FALLBACK_TEXTS[name]
     try:
         template = agent.domain.responses[name][0]["text"]
     except (AttributeError, KeyError, IndexError, TypeError):
         logger.warning("response %s not found in the domain; using the built-in text", name)
-    numbers = region_numbers()
+    numbers = numbers or region_numbers()
     fill = {"emergency_number": numbers.emergency_number, "crisis_line": numbers.crisis_line, **values}
     return template.format(**fill)
 
@@ -255,32 +273,37 @@ async def advice_then(output: OutputChannel, sender_id: Text, text: Text, agent:
     For the turns the guard answers without Rasa: the database failed, the sender is too fast.
     """
     assessment = await emergency_in(clean_text(text), agent) if text.strip() else None
+    numbers = region_numbers(said=region_said([text], deployment_region()))
     if assessment is not None:
-        for m in emergency_messages(assessment, agent):
+        for m in emergency_messages(assessment, agent, numbers):
             await output.send_response(sender_id, m)
-    await output.send_response(sender_id, {"text": response_text(agent, response)})
+    await output.send_response(sender_id, {"text": response_text(agent, response, numbers)})
 
 
 async def refuse_too_long(output: OutputChannel, sender_id: Text, text: Text, agent: Any) -> None:
     """Too long to process as a turn: any emergency in it is answered first, then the refusal."""
     limit = max_message_chars()
     pieces = [text[i : i + limit] for i in range(0, len(text), limit)]
+    numbers = region_numbers(said=region_said(pieces[:MAX_SCANNED_PIECES], deployment_region()))
     for piece in pieces[:MAX_SCANNED_PIECES]:
         assessment = await emergency_in(clean_text(piece), agent)
         if assessment is not None:
-            for m in emergency_messages(assessment, agent):
+            for m in emergency_messages(assessment, agent, numbers):
                 await output.send_response(sender_id, m)
             break
-    refusal = response_text(agent, Response.MESSAGE_TOO_LONG, max_chars=limit)
+    refusal = response_text(agent, Response.MESSAGE_TOO_LONG, numbers, max_chars=limit)
     await output.send_response(sender_id, {"text": refusal})
 
 
-def emergency_messages(assessment: Assessment, agent: Any) -> List[Dict[Text, Any]]:
+def emergency_messages(
+    assessment: Assessment, agent: Any, numbers: Optional[RegionNumbers] = None
+) -> List[Dict[Text, Any]]:
     """The emergency advice as the guard sends it (marked `fallback`: not from the actions)."""
-    payload = triage_payload(assessment, region_numbers(), fallback=True)
-    messages = [{"text": response_text(agent, Response.LEVEL_EMERGENCY), "custom": {"triage": payload}}]
+    numbers = numbers or region_numbers()
+    payload = triage_payload(assessment, numbers, fallback=True)
+    messages = [{"text": response_text(agent, Response.LEVEL_EMERGENCY, numbers), "custom": {"triage": payload}}]
     if assessment.crisis_line:
-        messages.append({"text": response_text(agent, Response.CRISIS_LINE)})
+        messages.append({"text": response_text(agent, Response.CRISIS_LINE, numbers)})
     return messages
 
 
@@ -290,9 +313,10 @@ async def answer_when_silent(
     """The turn produced no reply: the emergency advice if due (the conversation so far), else an apology."""
     logger.error("the bot produced no reply for a message (action server down or failed?)")
     assessment = await emergency_in(text, agent, conversation or sender_id) if text.strip() else None
+    numbers = await numbers_said(text, agent, conversation or sender_id)
     if assessment is not None:
-        messages = emergency_messages(assessment, agent)
+        messages = emergency_messages(assessment, agent, numbers)
     else:
-        messages = [{"text": response_text(agent, Response.SERVICE_TROUBLE)}]
+        messages = [{"text": response_text(agent, Response.SERVICE_TROUBLE, numbers)}]
     for m in messages:
         await output.send_response(sender_id, m)

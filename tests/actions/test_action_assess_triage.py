@@ -59,3 +59,11 @@ async def test_an_emergency_already_given_this_turn_is_not_said_twice(make_track
     events = await ActionAssessTriage().run(dispatcher, tracker, {})
     assert responses(dispatcher) == []
     assert {"event": "slot", "name": "triage_level", "value": "emergency", "timestamp": None} in events
+
+
+async def test_the_advice_gives_the_number_of_the_region_the_person_named(make_tracker, dispatcher):
+    tracker = make_tracker(["we are in the uk", "my husband is seeing things since he stopped baclofen"])
+    await ActionAssessTriage().run(dispatcher, tracker, {})
+    first = dispatcher.messages[0]
+    assert first["emergency_number"] == "999"
+    assert first["custom"]["triage"]["contact"]["emergency_number"] == "999"

@@ -263,3 +263,21 @@ async def test_the_guard_sends_the_shared_triage_payload_marked_fallback():
     assessment = await guard.emergency_in("i'm seeing bugs on the wall")
     (advice,) = guard.emergency_messages(assessment, Agent())
     assert advice["custom"]["triage"] == triage_payload(assessment, region_numbers(), fallback=True)
+
+
+async def test_without_the_action_server_the_number_is_that_of_the_region_the_person_named():
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    class Store:
+        async def retrieve(self, sender_id):
+            return DialogueStateTracker.from_events(sender_id, [UserUttered("we live in australia")])
+
+    messages = await run("seeing bugs", silent, ParsingAgent([entity("hallucinations")], Store()))
+    assert messages[0]["text"] == "EMERGENCY: call 000 now."
+    assert messages[1]["custom"]["triage"]["contact"]["emergency_number"] == "000"
+    # said in the message itself, with no tracker store
+    messages = await run("should i ring 999, he is fitting", silent)
+    assert messages[0]["text"] == "EMERGENCY: call 999 now."
+    messages = await run("should i ring 999?", silent)
+    assert messages == [{"recipient_id": "someone", "text": "Sorry, try again. Urgent? Call 999."}]

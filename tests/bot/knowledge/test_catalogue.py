@@ -102,9 +102,10 @@ def test_answers_are_short_sourced_and_send_red_flags_to_the_emergency_number():
 def test_a_not_when_wording_is_read_and_may_not_switch_off_a_phrase(raw):
     catalogue, sources = raw
     suicidal = next(s for s in catalogue["symptoms"] if s["id"] == "suicidal")
-    assert "(cut|cutting|cuts) (myself|himself|herself|me|him|her) (down|off|back)" in load_catalogue().symptoms[
-        "suicidal"
-    ].not_when
+    assert (
+        "(cut|cutting|cuts) (myself|himself|herself|me|him|her) (down|off|back)"
+        in load_catalogue().symptoms["suicidal"].not_when
+    )
     suicidal["not_when"] = [*suicidal["not_when"], suicidal["phrases"][0]]
     with pytest.raises(CatalogueError, match="not_when repeats"):
         Catalogue.from_dicts(catalogue, sources)
