@@ -6,9 +6,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.action_schedule_checkin import schedule_checkin
+from actions.checkin_offer import pending_checkins
 from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
-from bot.names import ActionName
+from bot.checkins.plan import hours_in
+from bot.names import ActionName, Level, Slot
 
 
 class ActionFallback(Action):
@@ -21,6 +24,16 @@ class ActionFallback(Action):
         events = emergency_if_needed(dispatcher, tracker)
         if events:
             return events
+        text = (tracker.latest_message or {}).get("text") or ""
+        moved_to = hours_in(text)
+        if (
+            moved_to is not None
+            and pending_checkins(tracker)
+            and tracker.get_slot(Slot.TRIAGE_LEVEL) != Level.EMERGENCY
+        ):
+            # "make it tomorrow instead" while a check-in waits: the NLU has no intent for a bare
+            # time (teaching it one moved the learned layer's threshold), so it is read here.
+            return schedule_checkin(dispatcher, tracker, moved_to)
         utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "", tracker)
         if tracker.active_loop_name:
             # In the assessment the rules run the form again, which asks its question again.

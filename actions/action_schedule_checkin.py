@@ -9,7 +9,7 @@ delivers it, once, also after a restart). One check-in at a time: a new one repl
 """
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
@@ -50,24 +50,30 @@ class ActionScheduleCheckin(Action):
             return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher, text, tracker)) + [
                 SlotSet(Slot.CHECKIN_OFFERED, False)
             ]
-        plan = load_plan()
-        hours = plan.clamp(asked or tracker.get_slot(Slot.CHECKIN_SUGGESTED_HOURS) or plan.defaults[-1].hours)
-        now = datetime.now(timezone.utc)
-        due = now + timedelta(seconds=hours * checkin_seconds_per_hour())
-        name = new_name()
-        events: List[Dict[Text, Any]] = [ReminderCancelled(name=p.name) for p in pending_checkins(tracker)]
-        events += [
-            ReminderScheduled(
-                Intent.EXTERNAL_CHECKIN,
-                trigger_date_time=due,
-                entities=[{"entity": Entity.CHECKIN_ID, "value": name}],
-                name=name,
-                kill_on_user_message=False,
-            ),
-            SlotSet(Slot.CHECKIN_OFFERED, False),
-        ]
-        dispatcher.utter_message(response=Response.CHECKIN_SCHEDULED, when=when_text(hours), due=stamp(due))
-        return events
+        return schedule_checkin(dispatcher, tracker, asked or tracker.get_slot(Slot.CHECKIN_SUGGESTED_HOURS))
+
+
+def schedule_checkin(
+    dispatcher: CollectingDispatcher, tracker: Tracker, hours: Optional[float]
+) -> List[Dict[Text, Any]]:
+    """Schedule the check-in `hours` from now (the plan's last default without one), replacing any other."""
+    plan = load_plan()
+    hours = plan.clamp(hours or plan.defaults[-1].hours)
+    due = datetime.now(timezone.utc) + timedelta(seconds=hours * checkin_seconds_per_hour())
+    name = new_name()
+    events: List[Dict[Text, Any]] = [ReminderCancelled(name=p.name) for p in pending_checkins(tracker)]
+    events += [
+        ReminderScheduled(
+            Intent.EXTERNAL_CHECKIN,
+            trigger_date_time=due,
+            entities=[{"entity": Entity.CHECKIN_ID, "value": name}],
+            name=name,
+            kill_on_user_message=False,
+        ),
+        SlotSet(Slot.CHECKIN_OFFERED, False),
+    ]
+    dispatcher.utter_message(response=Response.CHECKIN_SCHEDULED, when=when_text(hours), due=stamp(due))
+    return events
 
 
 def _not_understood(dispatcher: CollectingDispatcher, text: Text, tracker: Tracker) -> List[Dict[Text, Any]]:

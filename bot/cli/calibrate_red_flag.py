@@ -4,7 +4,8 @@
     python -m bot.cli.calibrate_red_flag --curve      # the whole first turn's trade-off, per rate
 
 Every training text (the knowledge file's examples and the development statements) gets an
-out-of-fold score: 5-fold cross-validation repeated over five splits, each text scored by models
+out-of-fold score: 5-fold cross-validation repeated over ten splits (each text's fold fixed by a
+hash of its text, see `stable_folds`), each text scored by models
 that never saw it (scores averaged), the
 way a message is scored (best sentence, negated/hypothetical/historical findings masked out).
 The threshold is the lowest one at which at most the stated share of the development part's
@@ -13,22 +14,24 @@ With `--write` the threshold and the figures behind it go to bot/knowledge/red_f
 
 The rate is a choice about the whole first turn, not the layer alone: `--curve` prints, for each
 rate, how many of the development parts' emergencies the lexicon and the layer together would
-catch in the first message, and how many non-emergencies they would call an emergency. 0.25 is
-the knee of that curve on both development parts (sensitivity 0.86 at 0.15, 0.92 at 0.25, no gain
-at 0.30); the lexicon was partly written from these statements, so the curve is optimistic.
+catch in the first message, and how many non-emergencies they would call an emergency. 0.30 is
+the knee of that curve on the development parts since the folds are fixed by text (2026-12-01:
+0.87 at 0.15, 0.93 at 0.25, 0.97 at 0.30, no gain at 0.35; until then 0.25, the knee of the
+shuffled folds' curve); the lexicon was partly written from these statements, so the curve is
+optimistic.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import math
 import subprocess
 from dataclasses import dataclass
 from importlib import resources
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
-from sklearn.model_selection import StratifiedKFold
 from spacy.tokens import Doc
 
 from bot.nlp.pipeline import build_pipeline
@@ -44,8 +47,10 @@ from bot.paths import PROJECT_ROOT
 
 FOLDS = 5
 # Repeated cross-validation: one seed per split (see out_of_fold_scores).
-SPLIT_SEEDS = (13, 14, 15, 16, 17)
-DEFAULT_FALSE_POSITIVE_RATE = 0.25
+# Ten rather than five (2026-12-01): with folds fixed by text, five seed sets of five splits gave
+# thresholds from 0.555 to 0.577 at 25 %; two sets of ten, 0.563 and 0.568.
+SPLIT_SEEDS = tuple(range(13, 23))
+DEFAULT_FALSE_POSITIVE_RATE = 0.30
 CURVE_RATES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35)
 
 
@@ -61,12 +66,12 @@ class Calibration:
 
 
 def out_of_fold_scores(examples: Sequence[Example], docs: Sequence[Doc]) -> List[float]:
-    """Each example's score from models fitted on the other folds, averaged over REPEATS splits.
+    """Each example's score from models fitted on the other folds, averaged over SPLIT_SEEDS splits.
 
     One split is not enough: with about 180 development non-emergencies, the threshold chosen from
     one 5-fold split moved by up to 0.035 from one random split to another (0.646 to 0.681 at
     25 %, 2026-11-30), more than any change of the training data moved it. Averaging each text's
-    score over five different splits (deterministic seeds) steadies it.
+    score over SPLIT_SEEDS splits (deterministic seeds) steadies it.
     """
     labels = [int(e.red_flag) for e in examples]
     texts = [masked_text(d) or e.text for e, d in zip(examples, docs, strict=False)]
@@ -75,14 +80,27 @@ def out_of_fold_scores(examples: Sequence[Example], docs: Sequence[Doc]) -> List
     extra = [sentence_negatives(e, d) for e, d in zip(examples, docs, strict=False)]
     scores = [0.0] * len(examples)
     for seed in SPLIT_SEEDS:
-        folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
-        for train, test in folds.split(texts, labels):
+        for train, test in stable_folds(examples, seed):
             fold_texts = [t for i in train for t in (texts[i], *extra[i])]
             fold_labels = [bool(labels[i]) for i in train for _ in range(1 + len(extra[i]))]
             model = RedFlagModel.fit(fold_texts, fold_labels)
             for i in test:
                 scores[i] += model.best(docs[i])[0] / len(SPLIT_SEEDS)
     return scores
+
+
+def stable_folds(examples: Sequence[Example], seed: int) -> List[Tuple[List[int], List[int]]]:
+    """(train, test) indexes of FOLDS folds, each example's fold fixed by its own text and the seed.
+
+    A shuffled split deals every example anew when one is added: seven intent examples for moving
+    a check-in moved the threshold from 0.542 to 0.571 through the new deal alone (2026-12-01). With
+    the fold taken from a hash of the text, an added example changes only its own fold's models.
+    """
+    fold_of = [int(hashlib.sha256(f"{seed}:{e.text}".encode()).hexdigest(), 16) % FOLDS for e in examples]
+    return [
+        ([i for i, f in enumerate(fold_of) if f != k], [i for i, f in enumerate(fold_of) if f == k])
+        for k in range(FOLDS)
+    ]
 
 
 def choose_threshold(negative_scores: Sequence[float], rate: float) -> float:

@@ -83,3 +83,28 @@ async def test_the_screens_yes_after_the_result_is_an_emergency_not_a_yes_to_the
     assert not [e for e in events if e["event"] == "reminder"]
     assert responses(dispatcher)[0] == "utter_level_emergency"
     assert {"event": "slot", "name": "checkin_offered", "value": False, "timestamp": None} in events
+
+
+async def test_a_new_time_said_while_a_checkin_waits_moves_it(dispatcher):
+    """ "make it tomorrow instead" is not an intent: the fallback moves the waiting check-in."""
+    from actions.action_fallback import ActionFallback
+
+    due = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    scheduled = {"event": "reminder", "name": "checkin_a", "intent": CHECKIN_INTENT, "date_time": due}
+    moved = tracker("actually make it tomorrow instead", [scheduled], intent="nlu_fallback")
+    events = await ActionFallback().run(dispatcher, moved, {})
+    assert [e["name"] for e in events if e["event"] == "cancel_reminder"] == ["checkin_a"]
+    assert [e for e in events if e["event"] == "reminder"]
+    assert dispatcher.messages[0]["when"] == "tomorrow at about this time"
+
+
+async def test_a_time_without_a_waiting_checkin_or_after_an_emergency_is_not_a_checkin(dispatcher):
+    from actions.action_fallback import ActionFallback
+
+    events = await ActionFallback().run(dispatcher, tracker("tomorrow", intent="nlu_fallback"), {})
+    assert not [e for e in events if e["event"] == "reminder"] and responses(dispatcher) == ["utter_default"]
+    due = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    scheduled = {"event": "reminder", "name": "checkin_a", "intent": CHECKIN_INTENT, "date_time": due}
+    after = tracker("tomorrow", [scheduled], slots={"triage_level": "emergency"}, intent="nlu_fallback")
+    events = await ActionFallback().run(dispatcher, after, {})
+    assert not [e for e in events if e["event"] == "reminder"]
