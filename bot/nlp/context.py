@@ -5,11 +5,12 @@ notes: they negate too far for chat text ("can't stop seeing things") and miss l
 ("as a kid"). The rules are read from package data when the pipeline loads.
 """
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional
 
 import medspacy  # noqa: F401  (registers medspaCy's spaCy extensions)
 from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from bot.knowledge._files import read_yaml
 
@@ -70,8 +71,37 @@ def load_rules(data: Optional[Mapping[str, Any]] = None) -> List[ConTextRule]:
 
 
 class BaclofenContext(ConText):
-    """ConText that drops modifiers lying inside a finding ("not sleeping" is one finding)."""
+    """ConText that drops modifiers lying inside a finding ("not sleeping" is one finding), and
+    carries a negation or a hypothetical along a list of findings (`spread_through_lists`)."""
 
     def __init__(self, nlp: Language, name: str = "baclofen_context") -> None:
         super().__init__(nlp, name=name, rules=None, prune_on_target_overlap=True)
         self.add(load_rules())
+
+    def __call__(self, doc: Doc) -> Doc:
+        return spread_through_lists(super().__call__(doc))
+
+
+# Words that may stand between two findings of one list. The cues' reach is kept short on purpose
+# (a negation that reaches too far hides a red flag), so "I don't have a fever or seizures" left
+# the seizures present, and "watch out for fever, hallucinations and seizures" the last two
+# (collision probe of the running bot, 2026-12-01). A negation goes on only across "or"/"nor"
+# ("no fever and seizures" may mean seizures); a hypothetical also across commas and "and".
+_LIST_FILLERS = frozenset({"a", "an", "any", "no"})
+_NEGATION_JOINS: FrozenSet[str] = frozenset({"or", "nor"})
+_HYPOTHETICAL_JOINS: FrozenSet[str] = frozenset({"or", "nor", "and", ","})
+
+
+def spread_through_lists(doc: Doc) -> Doc:
+    """Give a negated or hypothetical finding's context to the findings listed right after it."""
+    ents = sorted(doc.ents, key=lambda e: e.start)
+    for first, then in zip(ents, ents[1:], strict=False):
+        words = [t.lower_ for t in doc[first.end : then.start]]
+        joins = [w for w in words if w not in _LIST_FILLERS]
+        if not joins or then._.is_negated or then._.is_hypothetical:
+            continue
+        if first._.is_negated and set(joins) <= _NEGATION_JOINS and len(joins) == 1:
+            then._.is_negated = True
+        elif first._.is_hypothetical and set(joins) <= _HYPOTHETICAL_JOINS and len(joins) <= 2:
+            then._.is_hypothetical = True
+    return doc

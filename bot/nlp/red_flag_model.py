@@ -216,8 +216,15 @@ def scored_parts(doc: Doc) -> List[Part]:
     together when there are several. Questions ("would fits be a thing?") are left to the lexicon:
     a question about a red flag is not a report of one."""
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    explained = [span.start for span in doc.spans.get(NOT_WHEN_SPANS, [])]
     parts: List[Part] = []
     for sent in sentences:
+        if any(sent.start <= i < sent.end for i in explained):
+            # The lexicon read this sentence's red-flag words as something else ("I cut myself some
+            # slack", "my smoke alarm is driving me crazy"); what is left once they are blanked ("my
+            # mum is to use") is mostly a caregiver's framing, which the classifier mistook for a red
+            # flag (collision probe of the running bot, 2026-12-01). The lexicon still reads it all.
+            continue
         text = masked_text(doc, sent.start, sent.end)
         if len(text.split()) >= MIN_WORDS and not text.endswith("?"):
             parts.append(Part(text, sent.start_char, sent.end_char))

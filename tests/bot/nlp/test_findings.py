@@ -321,3 +321,114 @@ def test_alcohol_outside_those_wordings_is_still_alcohol(findings, text):
 )
 def test_confusion_and_fits_outside_those_wordings_stay_red_flags(findings, text, red_flag):
     assert (red_flag, PRESENT) in {(f["id"], f["assertion"]) for f in findings(text)}
+
+
+# A collision probe of the running bot (a helper writing as baclofen users, 2026-12-01): ordinary
+# words that held a red flag's or an event's phrase, and the emergencies written right beside them.
+@pytest.mark.parametrize(
+    "text, not_found",
+    [
+        ("I lost my mind trying to sort out the pharmacy insurance for my refill", "psychosis"),
+        ("My smoke alarm keeps beeping and it's driving me crazy", "psychosis"),
+        ("I'm muddled about the new tablet strength", "confusion"),
+        ("I'm a bit mixed up about the taper dates", "confusion"),
+        ("The leaflet doesn't make sense to me", "confusion"),
+        ("Delirious with joy: first day without spasms!", "confusion"),
+        ("My mum is confused about which pharmacy to use", "confusion"),
+        ("We blacked out the bedroom windows so I can sleep better", "unresponsive"),
+        ("The clinic has been unresponsive to my emails about my refill", "unresponsive"),
+        ("I collapsed into bed after physio", "unresponsive"),
+        ("I had a food coma after Sunday lunch", "unresponsive"),
+        ("I can't breathe through my nose, I've got a cold", "breathing"),
+        ("I'm breathless with excitement", "breathing"),
+        ("Cabin fever is getting to me", "fever"),
+        ("My temperature is 37.2, is that a fever?", "fever"),
+        ("I'm on anti-seizure medication (levetiracetam)", "seizure"),
+        ("My seizure meds were changed last week", "seizure"),
+        ("Seizure-free for 3 years", "seizure"),
+        ("My sleep comes in fits and starts since I cut down", "seizure"),
+        ("My mum would have a fit if she knew", "seizure"),
+        ("We had a fit of the giggles at physio", "seizure"),
+        ("My dog had a seizure this morning", "seizure"),
+        ("I'm taking my life back: off baclofen after 10 years!", "suicidal"),
+        ("I don't want to live on baclofen for the rest of my life", "suicidal"),
+        ("I burnt myself on the kettle when my hand spasmed", "suicidal"),
+        ("I overdosed on chocolate at Christmas", "overdose_taken"),
+        ("How much baclofen is an overdose?", "overdose_taken"),
+        ("I'm seeing things differently now that the spasms are better", "hallucinations"),
+        ("I'm itching to get my pump refilled", "itching"),
+        ("My pump refill schedule is so rigid", "rigidity"),
+        ("I stopped by the pharmacy to pick up my baclofen", "stopped_abruptly"),
+        ("I stopped taking ibuprofen because it upset my stomach", "stopped_abruptly"),
+        ("I hear you, I won't stop suddenly", "stopped_abruptly"),
+        ("Cold turkey sandwiches for lunch today", "stopped_abruptly"),
+        ("I ran out of patience with the pharmacy queue", "ran_out"),
+        ("I'm running out of ideas for managing the spasms", "ran_out"),
+        ("I missed the bus to the clinic", "missed_doses"),
+        ("I missed my physio appointment yesterday", "missed_doses"),
+        ("I took too much time off work because of the spasms", "took_too_much"),
+        ("My doctor doubled my dose to 20mg three times a day", "took_too_much"),
+        ("can I take an extra baclofen?", "took_too_much"),
+        ("My insulin pump alarm went off but it was just an air bubble", "pump_problem"),
+        ("My bike pump broke so I couldn't cycle to physio", "pump_problem"),
+        ("My alarm clock didn't go off", "pump_problem"),
+        ("My pump refill is due next Tuesday", "pump_problem"),
+        ("My pump battery has 6 months left", "pump_problem"),
+    ],
+)
+def test_ordinary_words_that_held_a_phrase_are_not_read_as_it(findings, text, not_found):
+    assert not_found not in {f["id"] for f in findings(text) if f["assertion"] == PRESENT}
+
+
+@pytest.mark.parametrize(
+    "text, red_flag",
+    [
+        ("No one can wake him up", "unresponsive"),
+        ("Nobody can wake her", "unresponsive"),
+        ("No response from him at all, he took extra baclofen", "unresponsive"),
+        ("I can't tell if he's breathing", "breathing"),
+        ("not breathin", "breathing"),
+        ("hes not breething", "breathing"),
+        ("hes havin a sezure", "seizure"),
+        ("my son is fiting", "seizure"),
+        ("I keep hitting myself on purpose since I stopped baclofen", "suicidal"),
+        ("I've never felt this confused before, I stopped baclofen last week", "confusion"),
+        ("never seen her this confused", "confusion"),
+        # beside the wordings above
+        ("I can't breathe through my nose or mouth", "breathing"),
+        ("she is confused about the date", "confusion"),
+        ("he's all mixed up about the time", "confusion"),
+        ("my dog barked and then my husband had a seizure", "seizure"),
+        ("he is driving and seeing things that aren't there", "hallucinations"),
+        ("can you get help he is not breathing", "breathing"),
+        ("what do i do if he stopped breathing", "breathing"),
+        ("he mentions seeing bugs on the wall", "hallucinations"),
+        ("no fever, seizures though", "seizure"),
+        ("no fever and he is having seizures", "seizure"),
+        ("no fever or anything but he had a seizure", "seizure"),
+        ("watch out for fever, he is having seizures", "seizure"),
+    ],
+)
+def test_emergencies_written_beside_them_stay_red_flags(findings, text, red_flag):
+    assert (red_flag, PRESENT) in {(f["id"], f["assertion"]) for f in findings(text)}
+
+
+@pytest.mark.parametrize(
+    "text, listed, assertion",
+    [
+        ("I don't have a fever or seizures, just more spasms", "seizure", "negated"),
+        ("Neither a fever nor any confusion", "confusion", "negated"),
+        ("Without any fever or confusion, I just have itching", "confusion", "negated"),
+        ("watch out for fever, hallucinations and seizures during the taper", "seizure", "hypothetical"),
+        ("Can you get hallucinations?", "hallucinations", "hypothetical"),
+        ("Would a fever mean withdrawal?", "fever", "hypothetical"),
+        ("The leaflet mentions suicidal thoughts, how common is that?", "suicidal", "hypothetical"),
+    ],
+)
+def test_a_negation_or_a_question_carries_along_a_list(findings, text, listed, assertion):
+    assert (listed, assertion) in {(f["id"], f["assertion"]) for f in findings(text)}
+
+
+def test_two_instead_of_one_is_taking_too_much(findings):
+    assert "took_too_much" in {f["id"] for f in findings("I took 2 instead of 1 this morning by mistake")}
+    assert "took_too_much" in {f["id"] for f in findings("gave him two tablets instead of one")}
