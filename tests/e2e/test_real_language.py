@@ -11,7 +11,15 @@ from typing import Dict
 import pytest
 
 from bot.cli.real_language import Figures, figures, report, score
-from bot.corpus import FROZEN_2_FILE, FROZEN_3_FILE, FROZEN_4_FILE, FROZEN_5_FILE, FROZEN_FILE, load_statements
+from bot.corpus import (
+    FROZEN_2_FILE,
+    FROZEN_3_FILE,
+    FROZEN_4_FILE,
+    FROZEN_5_FILE,
+    FROZEN_6_FILE,
+    FROZEN_FILE,
+    load_statements,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,17 +28,18 @@ TARGET_SENSITIVITY = 0.95
 TARGET_UNDER = 0.05
 TARGET_OVER = 0.15
 # What the bot gives now (README, "Words the bot has not seen", at the commit it names, threshold
-# 0.54): emergencies caught in their turn, other statements under-triaged, over-triaged. The first
-# runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
+# 0.498 at 30 %): emergencies caught in their turn, other statements under-triaged, over-triaged.
+# The first runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
 # data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40);
-# frozen_5 23, 1, 24 (3f26b9b). The threshold moves with the training data, and with it one or two
-# statements near it.
+# frozen_5 23, 1, 24 (3f26b9b); frozen_6 28, 4, 27 (2ea2b12). The threshold moves with the training
+# data, and with it one or two statements near it.
 FLOORS = {
-    "frozen": (FROZEN_FILE, 28, 9, 24),
+    "frozen": (FROZEN_FILE, 29, 7, 24),
     "frozen_2": (FROZEN_2_FILE, 36, 2, 34),
-    "frozen_3": (FROZEN_3_FILE, 46, 3, 33),
-    "frozen_4": (FROZEN_4_FILE, 27, 2, 21),
-    "frozen_5": (FROZEN_5_FILE, 23, 1, 24),
+    "frozen_3": (FROZEN_3_FILE, 48, 3, 35),
+    "frozen_4": (FROZEN_4_FILE, 27, 2, 22),
+    "frozen_5": (FROZEN_5_FILE, 24, 1, 24),
+    "frozen_6": (FROZEN_6_FILE, 28, 4, 27),
 }
 _scored: Dict[str, Figures] = {}
 
@@ -54,7 +63,7 @@ def test_the_frozen_part_is_no_worse_than_it_is_now(bot_url, part):
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
-@pytest.mark.xfail(strict=True, reason="not met: sensitivity 0.81-0.95, over-triage 0.41-0.67 (README)")
+@pytest.mark.xfail(strict=True, reason="not met: under-triage up to 0.12, over-triage 0.41-0.68 (README)")
 def test_the_frozen_part_meets_the_target(bot_url, part):
     figures_now = real(bot_url, part)
     assert figures_now.sensitivity >= TARGET_SENSITIVITY
