@@ -6,8 +6,10 @@ registry package with its model inside, no download) names the language; it is o
 three or more words and a high probability, so short or mixed English is never re-labelled.
 """
 
-from functools import lru_cache
-from typing import Any, Dict, Optional
+import re
+import unicodedata
+from functools import cache, lru_cache
+from typing import Any, Dict, List, Optional, Pattern
 
 from bot.knowledge._files import read_yaml
 
@@ -17,16 +19,47 @@ MIN_PROBABILITY = 0.95
 
 
 @lru_cache(maxsize=1)
-def other_language_texts() -> Dict[str, str]:
-    """The sentence per language code; every text must carry {emergency_number}."""
+def _languages() -> Dict[str, Any]:
+    """other_languages.yml, checked: the same languages in every part, every text with its number."""
     data = read_yaml(LANGUAGES_FILE)
-    if set(data) != {"texts"}:
-        raise ValueError(f"{LANGUAGES_FILE}: expected only 'texts'")
-    texts = {str(code): str(text) for code, text in data["texts"].items()}
-    missing = [code for code, text in texts.items() if "{emergency_number}" not in text]
-    if missing:
-        raise ValueError(f"{LANGUAGES_FILE}: no {{emergency_number}} in {missing}")
-    return texts
+    if set(data) != {"texts", "red_flags", "emergency_texts"}:
+        raise ValueError(f"{LANGUAGES_FILE}: expected 'texts', 'red_flags' and 'emergency_texts'")
+    codes = set(data["texts"])
+    if set(data["red_flags"]) != codes or set(data["emergency_texts"]) != codes:
+        raise ValueError(f"{LANGUAGES_FILE}: every language needs a text, red flags and an emergency text")
+    for part in ("texts", "emergency_texts"):
+        missing = [code for code, text in data[part].items() if "{emergency_number}" not in str(text)]
+        if missing:
+            raise ValueError(f"{LANGUAGES_FILE}: no {{emergency_number}} in {part} {missing}")
+    return dict(data)
+
+
+def other_language_texts() -> Dict[str, str]:
+    """The "I read English only; for these signs call …" sentence per language code."""
+    return {str(code): str(text) for code, text in _languages()["texts"].items()}
+
+
+def emergency_texts() -> Dict[str, str]:
+    """The "this may be an emergency: call … now" sentence per language code."""
+    return {str(code): str(text) for code, text in _languages()["emergency_texts"].items()}
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents ("Confusión" -> "confusion"), so both spellings match."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+@cache
+def _red_flag_pattern(code: str) -> Pattern[str]:
+    starts = sorted({_fold(str(w)) for w in _languages()["red_flags"][code]}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in starts) + ")", re.UNICODE)
+
+
+def red_flag_words(text: str, code: str) -> List[str]:
+    """The red-flag words of other_languages.yml that `text`, written in language `code`, holds."""
+    if code not in _languages()["red_flags"]:
+        return []
+    return _red_flag_pattern(code).findall(_fold(text or ""))
 
 
 @lru_cache(maxsize=1)

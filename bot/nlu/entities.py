@@ -7,7 +7,8 @@ from bot.types import Finding
 
 EXTRACTOR = "SymptomExtractor"
 # The learned red-flag layer's findings are ours too (bot/nlu/red_flag_classifier.py).
-EXTRACTORS = (EXTRACTOR, "RedFlagClassifier")
+# So are the red-flag words the router reads in another language (bot/nlu/red_flag_router.py).
+EXTRACTORS = (EXTRACTOR, "RedFlagClassifier", "RedFlagRouter")
 # A finding's kind is the name of its entity.
 KINDS = (Entity.SYMPTOM, Entity.ROUTE, Entity.EVENT)
 

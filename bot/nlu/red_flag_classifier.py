@@ -35,12 +35,12 @@ from bot.nlp.red_flag_model import (
     training_fingerprint,
 )
 from bot.nlu.entities import finding_to_entity
-from bot.nlu.red_flag_router import is_emergency_alone
+from bot.nlu.red_flag_router import POSSIBLE_RED_FLAG, is_emergency_alone
 from bot.types import Finding
 
 logger = logging.getLogger(__name__)
 
-SYMPTOM_ID = "possible_red_flag"
+SYMPTOM_ID = POSSIBLE_RED_FLAG
 
 
 def learned_finding(model: RedFlagModel, doc: Doc, threshold: float) -> Optional[Finding]:

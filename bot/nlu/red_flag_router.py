@@ -7,9 +7,12 @@
   `report_symptoms` when the classifier heard something else (a question, a "no", an
   apology-worthy fallback), unless it is phrased as a question: "baclofen is making me
   constipated" is a report even though it resembles "what are the side effects?".
-- A message clearly in another language in which the lexicon found nothing is `nlu_fallback`,
-  whatever the classifier guessed ("j'ai de la fièvre" was `out_of_scope`): the fallback tells the
-  person, in their language, which signs need the emergency number now (bot/language.py).
+- A message clearly in another language that names a red flag in that language ("tengo fiebre y
+  estoy confundido") gets a present `possible_red_flag` finding and the intent `red_flag`: the
+  emergency advice, with a line in that language (bot/language.py, other_languages.yml).
+- Any other message clearly in another language in which the lexicon found nothing is
+  `nlu_fallback`, whatever the classifier guessed ("je ne comprends pas" was `out_of_scope`): the
+  fallback tells the person, in their language, which signs need the emergency number now.
 - A message the classifier did not understand that names a route ("im on a baclofen pump") is
   `inform_route`: the fallback would forget the turn, and the pump with it.
 
@@ -28,11 +31,14 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import load as load_language_identifier
-from bot.language import other_language
+from bot.language import other_language, red_flag_words
 from bot.names import Entity, Intent
-from bot.nlu.entities import findings_from_entities
+from bot.nlu.entities import finding_to_entity, findings_from_entities
 from bot.triage import assess, situation_from_turns
+from bot.types import Finding
 
+# The learned layer's finding, also given to red-flag words read in another language.
+POSSIBLE_RED_FLAG = "possible_red_flag"
 # Intents that already start or feed the assessment, or must never be overridden.
 KEEP = (Intent.RED_FLAG, Intent.REPORT_SYMPTOMS, Intent.INFORM_ROUTE, Intent.INFORM_SITUATION, Intent.RESTART)
 QUESTION_START = re.compile(
@@ -57,6 +63,21 @@ def mentions_present(entities: List[Dict[Text, Any]], *kinds: Text) -> bool:
 def reports_something(entities: List[Dict[Text, Any]]) -> bool:
     """A present symptom or event (not just a route) was mentioned."""
     return mentions_present(entities, Entity.SYMPTOM, Entity.EVENT)
+
+
+def red_flag_in_another_language(text: Text, words: List[Text]) -> Dict[Text, Any]:
+    """A present `possible_red_flag` entity for red-flag words read in another language."""
+    finding = Finding(
+        kind=Entity.SYMPTOM,
+        id=POSSIBLE_RED_FLAG,
+        text=", ".join(words),
+        start=0,
+        end=len(text),
+        assertion="present",
+        uncertain=True,
+        experiencer="patient",
+    )
+    return {**finding_to_entity(finding), "extractor": "RedFlagRouter"}
 
 
 def looks_like_question(text: Text) -> bool:
@@ -90,8 +111,13 @@ class RedFlagRouter(GraphComponent):
                 self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
                 self._override(message, Intent.REPORT_SYMPTOMS)
-            elif predicted != Intent.NLU_FALLBACK and not entities and other_language(message.get(TEXT) or ""):
-                self._override(message, Intent.NLU_FALLBACK)
+            elif not entities and (language := other_language(text := message.get(TEXT) or "")):
+                found = red_flag_words(text, language)
+                if found:
+                    message.set(ENTITIES, [red_flag_in_another_language(text, found)], add_to_output=True)
+                    self._override(message, Intent.RED_FLAG)
+                elif predicted != Intent.NLU_FALLBACK:
+                    self._override(message, Intent.NLU_FALLBACK)
             elif predicted == Intent.NLU_FALLBACK and mentions_present(entities, Entity.ROUTE):
                 # "im on a baclofen pump": not understood, and the turn forgotten with the pump in it
                 self._override(message, Intent.INFORM_ROUTE)

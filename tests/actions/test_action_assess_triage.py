@@ -67,3 +67,23 @@ async def test_the_advice_gives_the_number_of_the_region_the_person_named(make_t
     first = dispatcher.messages[0]
     assert first["emergency_number"] == "999"
     assert first["custom"]["triage"]["contact"]["emergency_number"] == "999"
+
+
+async def test_an_emergency_written_in_another_language_is_also_said_in_it(make_tracker, dispatcher):
+    text = "Tengo fiebre y estoy confundido desde que dejé el baclofeno"
+    tracker = make_tracker([text], intent="red_flag")
+    tracker.latest_message["entities"] = [
+        {
+            "entity": "symptom",
+            "value": "possible_red_flag",
+            "role": "present",
+            "start": 0,
+            "end": len(text),
+            "text": "fiebre",
+            "extractor": "RedFlagRouter",
+        }
+    ]
+    tracker.events[-1]["parse_data"] = tracker.latest_message
+    await ActionAssessTriage().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_level_emergency"
+    assert dispatcher.messages[1]["text"].startswith("Esto puede ser una emergencia: llame al 911")

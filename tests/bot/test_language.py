@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.language import other_language, other_language_texts
+from bot.language import emergency_texts, other_language, other_language_texts, red_flag_words
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,23 @@ def test_english_short_or_unreadable_text_is_not_named(text):
 
 def test_every_language_text_gives_the_emergency_number():
     assert all("{emergency_number}" in t for t in other_language_texts().values())
+
+
+@pytest.mark.parametrize(
+    "text, code, words",
+    [
+        ("Tengo fiebre y estoy confundido", "es", ["fiebre", "confundid"]),
+        ("Ma femme ne se réveille pas", "fr", ["ne se reveille"]),
+        ("Mój mąż nie oddycha", "pl", ["nie oddycha"]),
+        ("mi esposo toma baclofeno y esta bien", "es", []),
+        ("unafiebre", "es", []),  # only at a word's start
+        ("tengo fiebre", "xx", []),  # a language without a list
+    ],
+)
+def test_red_flag_words_are_read_at_a_words_start_with_or_without_accents(text, code, words):
+    assert red_flag_words(text, code) == words
+
+
+def test_every_language_has_red_flags_and_an_emergency_line_with_the_number():
+    assert set(emergency_texts()) == set(other_language_texts())
+    assert all("{emergency_number}" in t for t in emergency_texts().values())

@@ -3,7 +3,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.entities import finding_to_entity
-from bot.nlu.red_flag_router import RedFlagRouter, looks_like_question
+from bot.nlu.red_flag_router import RedFlagRouter, is_emergency_alone, looks_like_question
 
 
 def routed(findings, text, intent, confidence=0.9):
@@ -68,10 +68,28 @@ def test_looks_like_question(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["j'ai arrêté le baclofène et j'ai de la fièvre 39", "mi esposo tiene convulsiones desde ayer"]
+    "text", ["je ne comprends pas ce que vous dites", "mi esposo toma baclofeno desde ayer y esta bien"]
 )
 def test_a_message_in_another_language_is_not_understood_whatever_the_classifier_guessed(findings, text):
     assert routed(findings, text, "out_of_scope").get(INTENT)["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("j'ai arrêté le baclofène et j'ai de la fièvre 39", "fievre"),
+        ("mi esposo tiene convulsiones desde ayer", "convulsi"),
+        ("Tengo fiebre y estoy confundido desde que dejé el baclofeno", "fiebre, confundid"),
+        ("Mein Mann ist verwirrt und hat Fieber seit gestern", "verwirrt, fieber"),
+    ],
+)
+def test_a_red_flag_named_in_another_language_is_an_emergency(findings, text, words):
+    """Exploratory tests (fourth, and the collision probe): the line in that language was only a "call if …"."""
+    message = routed(findings, text, "out_of_scope")
+    assert message.get(INTENT)["name"] == "red_flag"
+    (entity,) = message.get("entities")
+    assert (entity["value"], entity["role"], entity["text"]) == ("possible_red_flag", "present", words)
+    assert is_emergency_alone(message.get("entities"))
 
 
 def test_english_with_findings_is_never_taken_for_another_language(findings):
