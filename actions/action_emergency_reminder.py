@@ -20,12 +20,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.action_summary import utter_summary
 from actions.assessment import assess_tracker, numbers_to_fill
 from bot.names import ActionName, Intent, Response, Slot
+from bot.nlu.thresholds import HELP_CONFIDENCE
 from bot.triage import triage_payload
 
-# The classifier also gives `help_arrived` middling scores to plain reports ("she is lying there",
-# 0.58 in a review of the change): only a confident one is taken for help that has come. A message
-# with a red flag in it never gets here (the router makes it `red_flag`: the whole advice again).
-HELP_CONFIDENCE = 0.8
+# Only a confident `help_arrived` is taken for help that has come (bot/nlu/thresholds.py). A
+# message with a red flag in it never gets here (the router makes it `red_flag`: the whole advice again).
 
 
 def help_said_to_have_come(tracker: Tracker) -> bool:

@@ -15,6 +15,9 @@
   fallback tells the person, in their language, which signs need the emergency number now.
 - A message the classifier did not understand that names a route ("im on a baclofen pump") is
   `inform_route`: the fallback would forget the turn, and the pump with it.
+- A `help_arrived` ("the paramedics are here") below HELP_CONFIDENCE with nothing found in it is
+  `nlu_fallback`: "I take 25mg four times a day, is that the maximum?" (0.6) was answered "if you
+  have called for help, do what they tell you" (collision probe of the running bot, 2026-12-01).
 
 Placed last in the pipeline (after the FallbackClassifier). The classifier's own ranking is kept
 in `intent_ranking`.
@@ -34,6 +37,7 @@ from bot.language import load as load_language_identifier
 from bot.language import other_language, red_flag_words
 from bot.names import Entity, Intent
 from bot.nlu.entities import finding_to_entity, findings_from_entities
+from bot.nlu.thresholds import HELP_CONFIDENCE
 from bot.triage import assess, situation_from_turns
 from bot.types import Finding
 
@@ -107,6 +111,7 @@ class RedFlagRouter(GraphComponent):
         for message in messages:
             entities = message.get(ENTITIES, [])
             predicted = (message.get(INTENT) or {}).get("name")
+            confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             if is_emergency_alone(entities):
                 self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
@@ -118,6 +123,8 @@ class RedFlagRouter(GraphComponent):
                     self._override(message, Intent.RED_FLAG)
                 elif predicted != Intent.NLU_FALLBACK:
                     self._override(message, Intent.NLU_FALLBACK)
+            elif predicted == Intent.HELP_ARRIVED and not entities and confidence < HELP_CONFIDENCE:
+                self._override(message, Intent.NLU_FALLBACK)
             elif predicted == Intent.NLU_FALLBACK and mentions_present(entities, Entity.ROUTE):
                 # "im on a baclofen pump": not understood, and the turn forgotten with the pump in it
                 self._override(message, Intent.INFORM_ROUTE)

@@ -95,3 +95,10 @@ def test_a_red_flag_named_in_another_language_is_an_emergency(findings, text, wo
 def test_english_with_findings_is_never_taken_for_another_language(findings):
     """langid names "seizure? no. fever? no." German: the lexicon's (negated) findings keep it English."""
     assert routed(findings, "seizure? no. fever? no.", "deny").get(INTENT)["name"] == "deny"
+
+
+def test_an_unsure_help_arrived_with_nothing_found_is_not_understood(findings):
+    """ "I take 25mg four times a day, is that the maximum?" got "if you have called for help…" (0.6)."""
+    unsure = routed(findings, "I take 25mg four times a day, is that the maximum?", "help_arrived", 0.6)
+    assert unsure.get(INTENT)["name"] == "nlu_fallback"
+    assert routed(findings, "the paramedics are here", "help_arrived", 0.99).get(INTENT)["name"] == "help_arrived"
