@@ -7,6 +7,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_schedule_checkin import schedule_checkin
+from actions.assessment import screen_yes_said_again
 from actions.checkin_offer import pending_checkins
 from actions.not_understood import utter_not_understood
 from actions.safety_net import emergency_if_needed
@@ -24,6 +25,9 @@ class ActionFallback(Action):
         events = emergency_if_needed(dispatcher, tracker)
         if events:
             return events
+        said = screen_yes_said_again(dispatcher, tracker)
+        if said:  # "some of those are happening now, talk again in 30 min": the signs first (a review)
+            return said
         text = (tracker.latest_message or {}).get("text") or ""
         moved_to = hours_in(text)
         if (

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.history import user_texts, user_turns
 from bot.knowledge import load_catalogue
 from bot.knowledge.reasons import load_reasons
-from bot.language import emergency_texts, other_language
+from bot.language import emergency_texts, likely_other_language
 from bot.names import Response, Slot
 from bot.regions import region_said
 from bot.settings import RegionNumbers, deployment_region, region_numbers
@@ -63,7 +63,8 @@ def utter_assessment(
         json_message={"triage": triage_payload(assessment, numbers)},
         **fill,
     )
-    language = other_language((tracker.latest_message or {}).get("text") or "") if assessment.is_emergency else None
+    text = (tracker.latest_message or {}).get("text") or ""
+    language = likely_other_language(text) if assessment.is_emergency else None
     if language:
         # Someone who wrote in another language is told in it too (bot/knowledge/other_languages.yml).
         dispatcher.utter_message(text=emergency_texts()[language].format(**fill))

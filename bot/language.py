@@ -22,11 +22,17 @@ MIN_PROBABILITY = 0.95
 def _languages() -> Dict[str, Any]:
     """other_languages.yml, checked: the same languages in every part, every text with its number."""
     data = read_yaml(LANGUAGES_FILE)
-    if set(data) != {"texts", "red_flags", "emergency_texts"}:
-        raise ValueError(f"{LANGUAGES_FILE}: expected 'texts', 'red_flags' and 'emergency_texts'")
+    if set(data) != {"texts", "red_flags", "suicidal", "emergency_texts"}:
+        raise ValueError(f"{LANGUAGES_FILE}: expected 'texts', 'red_flags', 'suicidal' and 'emergency_texts'")
     codes = set(data["texts"])
-    if set(data["red_flags"]) != codes or set(data["emergency_texts"]) != codes:
-        raise ValueError(f"{LANGUAGES_FILE}: every language needs a text, red flags and an emergency text")
+    if any(set(data[part]) != codes for part in ("red_flags", "suicidal", "emergency_texts")):
+        raise ValueError(
+            f"{LANGUAGES_FILE}: every language needs a text, red flags, suicidal words and an emergency text"
+        )
+    for part in ("red_flags", "suicidal"):
+        empty = [code for code, words in data[part].items() if not words or not all(str(w).strip() for w in words)]
+        if empty:  # an empty word would match every message (a review of the change, 2026-12-01)
+            raise ValueError(f"{LANGUAGES_FILE}: empty {part} for {empty}")
     for part in ("texts", "emergency_texts"):
         missing = [code for code, text in data[part].items() if "{emergency_number}" not in str(text)]
         if missing:
@@ -44,22 +50,43 @@ def emergency_texts() -> Dict[str, str]:
     return {str(code): str(text) for code, text in _languages()["emergency_texts"].items()}
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case without accents ("Confusión" -> "confusion"), so both spellings match."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 @cache
-def _red_flag_pattern(code: str) -> Pattern[str]:
-    starts = sorted({_fold(str(w)) for w in _languages()["red_flags"][code]}, key=len, reverse=True)
+def _words_pattern(part: str, code: Optional[str]) -> Pattern[str]:
+    lists = _languages()[part]
+    words = lists.get(code, []) if code else [w for ws in lists.values() for w in ws]
+    starts = sorted({fold(str(w)) for w in words}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in starts) + ")", re.UNICODE)
 
 
-def red_flag_words(text: str, code: str) -> List[str]:
-    """The red-flag words of other_languages.yml that `text`, written in language `code`, holds."""
-    if code not in _languages()["red_flags"]:
+def red_flag_words(text: str, code: Optional[str] = None) -> List[str]:
+    """The red-flag words of other_languages.yml (of language `code`, or of all of them) in `text`."""
+    if code is not None and code not in _languages()["red_flags"]:
         return []
-    return _red_flag_pattern(code).findall(_fold(text or ""))
+    folded = fold(text or "")
+    return [w for part in ("suicidal", "red_flags") for w in _words_pattern(part, code).findall(folded)]
+
+
+def suicidal_words(text: str) -> List[str]:
+    """The words of suicidal thoughts in other_languages.yml, of any of its languages, in `text`."""
+    return _words_pattern("suicidal", None).findall(fold(text or ""))
+
+
+def likely_other_language(text: str) -> Optional[str]:
+    """The most likely language of `text` when it is probably not English (three words or more, the
+    identifier gives English under one chance in two): "mi esposo no respira" is Portuguese 0.54,
+    Spanish 0.45, and was read as English ("no": a denial). For red flags, not for the fallback line."""
+    words = [w for w in (text or "").split() if any(c.isalpha() for c in w)]
+    if len(words) < MIN_WORDS:
+        return None
+    ranked = _identifier().rank(" ".join(words))
+    english = next((p for code, p in ranked if code == "en"), 0.0)
+    top = next((code for code, _ in ranked if code != "en"), None)
+    return str(top) if english < 0.5 and top in other_language_texts() else None
 
 
 @lru_cache(maxsize=1)

@@ -19,8 +19,9 @@ from bot.knowledge._files import read_yaml
 REGIONS_FILE = "regions.yml"
 # "call 999", "should i ring 999", "dialled triple zero" is not read (words, not the number).
 _CALL = r"(?:call|calls|calling|called|ring|rings|ringing|rang|dial|dials|dialed|dialled|dialing|dialling|phone|phoned)"
-# "i'm in the uk", "we live in australia", "based in germany".
-_HERE = r"(?:i'm|im|i am|we're|we are|i live|we live|he lives|she lives|living|based|staying|here)"
+# "i'm in the uk", "we live in australia", "based in germany": the person, now (not "he lives in
+# england but is visiting us", not "we were living in germany until last year": a review, 2026-12-01).
+_HERE = r"(?:i'm|im|i am|we're|we are|i live|we live|based|here)"
 
 
 @lru_cache(maxsize=1)
@@ -30,30 +31,37 @@ def regions() -> Mapping[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> List[Tuple[Pattern[str], str]]:
+def _cues() -> List[Tuple[Pattern[str], str, bool]]:
+    """(pattern, region, whether it is a place rather than a number)."""
     out = []
     for region, data in regions()["regions"].items():
         for number in data.get("said_numbers") or []:
-            out.append((re.compile(rf"\b{_CALL}\s+(?:\w+\s+)?{re.escape(number)}\b"), region))
+            out.append((re.compile(rf"\b{_CALL}\s+(?:\w+\s+)?{re.escape(number)}\b"), region, False))
         places = "|".join(re.escape(p) for p in sorted(data.get("said_places") or [], key=len, reverse=True))
         if places:
-            out.append((re.compile(rf"\b{_HERE}\s+in\s+(?:{places})\b|\b(?:{places})[- ]based\b"), region))
+            out.append((re.compile(rf"\b{_HERE}\s+in\s+(?:{places})\b|\b(?:{places})[- ]based\b"), region, True))
     return out
 
 
 def region_said(texts: Iterable[str], deployment: Optional[str] = None) -> Optional[str]:
-    """The region the person's latest cue places them in, if any.
+    """The region the person's latest cue places them in, if any: a place said beats a number said
+    ("I'm in Australia, should I call 911?" is Australia).
 
-    A cue that gives the deployment's own emergency number (911 in Canada) keeps the deployment's
-    region, so its crisis line stays.
+    A cue that gives the deployment's own emergency number keeps the deployment's region, so its
+    crisis line stays.
     """
     data = regions()["regions"]
-    found: Optional[str] = None
+    places: List[str] = []
+    numbers: List[str] = []
     for text in texts:
         lowered = (text or "").lower()
-        hits = [(m.start(), region) for pattern, region in _cues() for m in pattern.finditer(lowered)]
-        if hits:
-            found = max(hits)[1]
+        for kind, found_in_text in (
+            (places, [(m.start(), r) for p, r, is_place in _cues() if is_place for m in p.finditer(lowered)]),
+            (numbers, [(m.start(), r) for p, r, is_place in _cues() if not is_place for m in p.finditer(lowered)]),
+        ):
+            if found_in_text:
+                kind.append(max(found_in_text)[1])
+    found = places[-1] if places else numbers[-1] if numbers else None
     if found and deployment in data and data[deployment]["emergency_number"] == data[found]["emergency_number"]:
         return deployment
     return found

@@ -43,6 +43,7 @@ from rasa.shared.core.events import UserUttered
 from bot.channels.buckets import TokenBuckets
 from bot.knowledge.channel_texts import load_channel_texts
 from bot.names import Response, Slot
+from bot.nlp.plain_text import plain
 from bot.nlu.entities import findings_by_turn, findings_from_entities
 from bot.regions import region_said
 from bot.settings import (
@@ -160,8 +161,9 @@ def response_text(agent: Any, name: Text, numbers: Optional[RegionNumbers] = Non
 
 
 def clean_text(text: Optional[Text]) -> Text:
-    """The text as we hand it to Rasa: a leading "/" (Rasa's intent shortcut) is removed."""
-    return (text or "").lstrip().lstrip("/")
+    """The text as we hand it to Rasa: made plain (curly apostrophes straight, bot/nlp/plain_text.py)
+    and a leading "/" (Rasa's intent shortcut) removed."""
+    return plain(text or "").lstrip().lstrip("/")
 
 
 def conversation_id(channel: Optional[Text], sender_id: Text) -> Text:

@@ -98,7 +98,9 @@ def spread_through_lists(doc: Doc) -> Doc:
     for first, then in zip(ents, ents[1:], strict=False):
         words = [t.lower_ for t in doc[first.end : then.start]]
         joins = [w for w in words if w not in _LIST_FILLERS]
-        if not joins or then._.is_negated or then._.is_hypothetical:
+        if not joins or then._.is_negated or then._.is_hypothetical or first.label_ != then.label_:
+            # Only along a list of one kind: "I wonder if he took too much, unresponsive and
+            # breathing slowly" must not carry the "if" of what happened onto the symptoms (a review).
             continue
         if first._.is_negated and set(joins) <= _NEGATION_JOINS and len(joins) == 1:
             then._.is_negated = True

@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from bot.knowledge import load_catalogue
+from bot.nlp.plain_text import plain
 from bot.types import Finding
 
 KINDS = {"SYMPTOM": "symptom", "ROUTE": "route", "EVENT": "event"}
@@ -53,13 +54,14 @@ def extract_findings(doc: Doc) -> List[Finding]:
 
 
 def findings_of_text(text: str, nlp: Optional[Language] = None) -> List[Finding]:
-    """The findings of a text as the bot reads it: lower-cased first, as Rasa's SpacyNLP does, then
+    """The findings of a text as the bot reads it: made plain (bot/nlp/plain_text.py) and lower-cased
+    first, as the channel guard and Rasa's SpacyNLP do, then
     run through `nlp` (a pipeline the caller built), else the process's shared pipeline."""
     if nlp is None:
         from bot.nlp.pipeline import shared_pipeline  # pipeline.py imports this package
 
         nlp = shared_pipeline()
-    return extract_findings(nlp(text.lower()))
+    return extract_findings(nlp(plain(text).lower()))
 
 
 def _is_pump_event(event_id: str) -> bool:

@@ -120,7 +120,15 @@ class FindingMatcher:
             elif part.startswith("(") or part.endswith(")"):
                 if not (part.startswith("(") and part.endswith(")") and "|" in part):
                     raise ValueError(f"phrase {phrase!r}: alternatives are written (one|two), single words only")
-                slots.append(tuple(normalise(w) for w in part[1:-1].split("|")))
+                choices = part[1:-1].split("|")
+                # "(can't|cant)" never matched "can't" (two tokens, "ca" and "n't"): such a choice
+                # is written as a phrase of its own (a review of the change, 2026-12-01).
+                several = [w for w in choices if len(nlp.make_doc(w)) != 1]
+                if several:
+                    raise ValueError(
+                        f"phrase {phrase!r}: {several} are several tokens; write them as phrases of their own"
+                    )
+                slots.append(tuple(normalise(w) for w in choices))
             else:
                 slots += [normalise(t.text) for t in nlp.make_doc(part)]
         return slots

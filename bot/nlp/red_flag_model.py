@@ -202,6 +202,21 @@ def masked_text(doc: Doc, start: int = 0, end: Optional[int] = None) -> str:
     return "".join(t.text_with_ws for t in doc[start:end] if t.i not in hidden).strip()
 
 
+# Where a clause ends. A clause that holds words the lexicon read as something else ("I cut myself
+# some slack", "my smoke alarm is driving me crazy") is left out of the layer's reading: what is left
+# of it once blanked ("my mum is to use") is mostly a caregiver's framing, which the classifier took
+# for a red flag (collision probe of the running bot, 2026-12-01). Only that clause: skipping the
+# whole sentence hid "my insulin pump alarm went off and he went grey and floppy" (a review).
+CLAUSE_ENDS = frozenset({"and", "but", ",", ";", "so", "then", "now"})
+
+
+def _clauses(start: int, end: int, doc: Doc) -> List[Tuple[int, int]]:
+    """doc[start:end] cut at CLAUSE_ENDS (the cutting word starts the next clause)."""
+    cuts = [i for i in range(start + 1, end) if doc[i].lower_ in CLAUSE_ENDS]
+    bounds = [start, *cuts, end]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
 @dataclass(frozen=True)
 class Part:
     """A piece of a message that is scored: its masked text and where it lies in the message."""
@@ -220,12 +235,10 @@ def scored_parts(doc: Doc) -> List[Part]:
     parts: List[Part] = []
     for sent in sentences:
         if any(sent.start <= i < sent.end for i in explained):
-            # The lexicon read this sentence's red-flag words as something else ("I cut myself some
-            # slack", "my smoke alarm is driving me crazy"); what is left once they are blanked ("my
-            # mum is to use") is mostly a caregiver's framing, which the classifier mistook for a red
-            # flag (collision probe of the running bot, 2026-12-01). The lexicon still reads it all.
-            continue
-        text = masked_text(doc, sent.start, sent.end)
+            kept = [(a, b) for a, b in _clauses(sent.start, sent.end, doc) if not any(a <= i < b for i in explained)]
+            text = " ".join(masked_text(doc, a, b) for a, b in kept).strip()
+        else:
+            text = masked_text(doc, sent.start, sent.end)
         if len(text.split()) >= MIN_WORDS and not text.endswith("?"):
             parts.append(Part(text, sent.start_char, sent.end_char))
     if len(parts) > 1:

@@ -7,9 +7,10 @@
   `report_symptoms` when the classifier heard something else (a question, a "no", an
   apology-worthy fallback), unless it is phrased as a question: "baclofen is making me
   constipated" is a report even though it resembles "what are the side effects?".
-- A message clearly in another language that names a red flag in that language ("tengo fiebre y
-  estoy confundido") gets a present `possible_red_flag` finding and the intent `red_flag`: the
-  emergency advice, with a line in that language (bot/language.py, other_languages.yml).
+- A message probably not in English that names a red flag in one of the other languages ("tengo
+  fiebre y estoy confundido", "mi esposo no respira") gets a present `possible_red_flag` finding
+  (`suicidal` for thoughts of suicide) and the intent `red_flag`: the emergency advice, with a line
+  in that language (bot/language.py, other_languages.yml), also beside English words it holds.
 - Any other message clearly in another language in which the lexicon found nothing is
   `nlu_fallback`, whatever the classifier guessed ("je ne comprends pas" was `out_of_scope`): the
   fallback tells the person, in their language, which signs need the emergency number now.
@@ -33,8 +34,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language import fold, likely_other_language, other_language, red_flag_words, suicidal_words
 from bot.language import load as load_language_identifier
-from bot.language import other_language, red_flag_words
 from bot.names import Entity, Intent
 from bot.nlu.entities import finding_to_entity, findings_from_entities
 from bot.nlu.thresholds import HELP_CONFIDENCE
@@ -69,11 +70,22 @@ def reports_something(entities: List[Dict[Text, Any]]) -> bool:
     return mentions_present(entities, Entity.SYMPTOM, Entity.EVENT)
 
 
+def red_flag_words_not_read(text: Text, entities: List[Dict[Text, Any]]) -> List[Text]:
+    """Red-flag words of another language in a message that is probably not English, leaving out
+    those inside what the English lexicon already read ("seizure? no. confusion? no." is named
+    German, and "confus" is a French word start)."""
+    if not likely_other_language(text):
+        return []
+    read = [fold(str(e.get("text") or "")) for e in entities]
+    return [w for w in red_flag_words(text) if not any(w in r for r in read)]
+
+
 def red_flag_in_another_language(text: Text, words: List[Text]) -> Dict[Text, Any]:
-    """A present `possible_red_flag` entity for red-flag words read in another language."""
+    """A present finding for red-flag words read in another language: `suicidal` (with its crisis
+    line) for thoughts of suicide, `possible_red_flag` for the others."""
     finding = Finding(
         kind=Entity.SYMPTOM,
-        id=POSSIBLE_RED_FLAG,
+        id="suicidal" if suicidal_words(text) else POSSIBLE_RED_FLAG,
         text=", ".join(words),
         start=0,
         end=len(text),
@@ -114,15 +126,17 @@ class RedFlagRouter(GraphComponent):
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             if is_emergency_alone(entities):
                 self._override(message, Intent.RED_FLAG)
+            elif found := red_flag_words_not_read(message.get(TEXT) or "", entities):
+                message.set(
+                    ENTITIES,
+                    [*entities, red_flag_in_another_language(message.get(TEXT) or "", found)],
+                    add_to_output=True,
+                )
+                self._override(message, Intent.RED_FLAG)
             elif predicted not in KEEP and reports_something(entities) and not looks_like_question(message.get(TEXT)):
                 self._override(message, Intent.REPORT_SYMPTOMS)
-            elif not entities and (language := other_language(text := message.get(TEXT) or "")):
-                found = red_flag_words(text, language)
-                if found:
-                    message.set(ENTITIES, [red_flag_in_another_language(text, found)], add_to_output=True)
-                    self._override(message, Intent.RED_FLAG)
-                elif predicted != Intent.NLU_FALLBACK:
-                    self._override(message, Intent.NLU_FALLBACK)
+            elif predicted != Intent.NLU_FALLBACK and not entities and other_language(message.get(TEXT) or ""):
+                self._override(message, Intent.NLU_FALLBACK)
             elif predicted == Intent.HELP_ARRIVED and not entities and confidence < HELP_CONFIDENCE:
                 self._override(message, Intent.NLU_FALLBACK)
             elif predicted == Intent.NLU_FALLBACK and mentions_present(entities, Entity.ROUTE):

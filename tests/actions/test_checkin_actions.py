@@ -108,3 +108,15 @@ async def test_a_time_without_a_waiting_checkin_or_after_an_emergency_is_not_a_c
     after = tracker("tomorrow", [scheduled], slots={"triage_level": "emergency"}, intent="nlu_fallback")
     events = await ActionFallback().run(dispatcher, after, {})
     assert not [e for e in events if e["event"] == "reminder"]
+
+
+async def test_signs_happening_said_with_a_new_time_are_the_signs_first(dispatcher):
+    """ "some of those are happening now, talk again in 30 min" only moved the check-in (a review)."""
+    from actions.action_fallback import ActionFallback
+
+    due = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    scheduled = {"event": "reminder", "name": "checkin_a", "intent": CHECKIN_INTENT, "date_time": due}
+    text = "hmm some of those are happening now, talk again in 30 min"
+    events = await ActionFallback().run(dispatcher, tracker(text, [scheduled], intent="nlu_fallback"), {})
+    assert not [e for e in events if e["event"] == "reminder"]
+    assert responses(dispatcher)[0] == "utter_level_emergency"

@@ -15,7 +15,9 @@ from bot.settings import region_numbers
         ("im in australia and he is fitting", "au"),
         ("we live in germany", "eu"),
         ("uk based, on baclofen 20mg", "uk"),
-        ("calling 911 now", "us"),
+        ("we live in the states", "us"),
+        # 911 is known everywhere from television: it places nobody
+        ("calling 911 now", None),
         # numbers and places that do not say where the person is
         ("took 999 mg by mistake", None),
         ("is baclofen sold in the uk?", None),
@@ -32,10 +34,15 @@ def test_the_latest_cue_wins():
     assert region_said(["should i call 999", "ok"]) == "uk"
 
 
-def test_the_deployments_own_number_keeps_its_region():
-    """911 is Canada's number too: a Canadian deployment keeps its crisis line."""
-    assert region_said(["call 911?"], deployment="ca") == "ca"
-    assert region_said(["call 911?"], deployment="uk") == "us"
+def test_a_place_beats_a_number_and_the_deployments_own_number_keeps_its_region():
+    """A review of the change: "I'm in Australia, should I call 911?" was told 911."""
+    assert region_said(["I'm in Australia, should I call 911? he is not breathing"]) == "au"
+    assert region_said(["we live in australia", "should i ring 999"]) == "au"
+    assert region_said(["should i call 911? I want to die"], deployment="au") is None
+    assert region_said(["should i ring 999"], deployment="uk") == "uk"
+    # someone else's place, or a past one, is not where the person is
+    assert region_said(["he lives in england but he's visiting us now"]) is None
+    assert region_said(["we were living in germany until last year"]) is None
 
 
 def test_the_said_region_gives_its_numbers_over_the_deployments():

@@ -103,7 +103,7 @@ def test_a_not_when_wording_is_read_and_may_not_switch_off_a_phrase(raw):
     catalogue, sources = raw
     suicidal = next(s for s in catalogue["symptoms"] if s["id"] == "suicidal")
     assert (
-        "(cut|cutting|cuts) (myself|himself|herself|me|him|her) (down|off|back)"
+        "(cut|cutting|cuts) (myself|himself|herself|me|him|her) (down|back) to"
         in load_catalogue().symptoms["suicidal"].not_when
     )
     suicidal["not_when"] = [*suicidal["not_when"], suicidal["phrases"][0]]

@@ -339,10 +339,10 @@ def test_confusion_and_fits_outside_those_wordings_stay_red_flags(findings, text
         ("The clinic has been unresponsive to my emails about my refill", "unresponsive"),
         ("I collapsed into bed after physio", "unresponsive"),
         ("I had a food coma after Sunday lunch", "unresponsive"),
-        ("I can't breathe through my nose, I've got a cold", "breathing"),
         ("I'm breathless with excitement", "breathing"),
         ("Cabin fever is getting to me", "fever"),
         ("My temperature is 37.2, is that a fever?", "fever"),
+        ("I can't breathe through my nose because of this cold", "breathing"),
         ("I'm on anti-seizure medication (levetiracetam)", "seizure"),
         ("My seizure meds were changed last week", "seizure"),
         ("Seizure-free for 3 years", "seizure"),
@@ -351,8 +351,6 @@ def test_confusion_and_fits_outside_those_wordings_stay_red_flags(findings, text
         ("We had a fit of the giggles at physio", "seizure"),
         ("My dog had a seizure this morning", "seizure"),
         ("I'm taking my life back: off baclofen after 10 years!", "suicidal"),
-        ("I don't want to live on baclofen for the rest of my life", "suicidal"),
-        ("I burnt myself on the kettle when my hand spasmed", "suicidal"),
         ("I overdosed on chocolate at Christmas", "overdose_taken"),
         ("How much baclofen is an overdose?", "overdose_taken"),
         ("I'm seeing things differently now that the spasms are better", "hallucinations"),
@@ -372,7 +370,6 @@ def test_confusion_and_fits_outside_those_wordings_stay_red_flags(findings, text
         ("My insulin pump alarm went off but it was just an air bubble", "pump_problem"),
         ("My bike pump broke so I couldn't cycle to physio", "pump_problem"),
         ("My alarm clock didn't go off", "pump_problem"),
-        ("My pump refill is due next Tuesday", "pump_problem"),
         ("My pump battery has 6 months left", "pump_problem"),
     ],
 )
@@ -396,6 +393,7 @@ def test_ordinary_words_that_held_a_phrase_are_not_read_as_it(findings, text, no
         ("never seen her this confused", "confusion"),
         # beside the wordings above
         ("I can't breathe through my nose or mouth", "breathing"),
+        ("I can't breathe through my nose at all and my lips are going blue", "breathing"),
         ("she is confused about the date", "confusion"),
         ("he's all mixed up about the time", "confusion"),
         ("my dog barked and then my husband had a seizure", "seizure"),
@@ -417,12 +415,8 @@ def test_emergencies_written_beside_them_stay_red_flags(findings, text, red_flag
     "text, listed, assertion",
     [
         ("I don't have a fever or seizures, just more spasms", "seizure", "negated"),
-        ("Neither a fever nor any confusion", "confusion", "negated"),
         ("Without any fever or confusion, I just have itching", "confusion", "negated"),
         ("watch out for fever, hallucinations and seizures during the taper", "seizure", "hypothetical"),
-        ("Can you get hallucinations?", "hallucinations", "hypothetical"),
-        ("Would a fever mean withdrawal?", "fever", "hypothetical"),
-        ("The leaflet mentions suicidal thoughts, how common is that?", "suicidal", "hypothetical"),
     ],
 )
 def test_a_negation_or_a_question_carries_along_a_list(findings, text, listed, assertion):
@@ -432,3 +426,51 @@ def test_a_negation_or_a_question_carries_along_a_list(findings, text, listed, a
 def test_two_instead_of_one_is_taking_too_much(findings):
     assert "took_too_much" in {f["id"] for f in findings("I took 2 instead of 1 this morning by mistake")}
     assert "took_too_much" in {f["id"] for f in findings("gave him two tablets instead of one")}
+
+
+# A review of the change (2026-12-01): real emergencies that the first not_when wordings and cues hid.
+@pytest.mark.parametrize(
+    "text, red_flag",
+    [
+        ("he had a fit when he got home and he's still shaking", "seizure"),
+        ("my son had a fit when he saw the flashing lights", "seizure"),
+        ("his seizure alert went off and he's jerking in bed", "seizure"),
+        ("I think he will have a fit any second, he's twitching and staring", "seizure"),
+        ("I slipped up and hurt myself again last night", "suicidal"),
+        ("I fell apart last night and hurt myself", "suicidal"),
+        ("I fell into a dark place and hurt myself", "suicidal"),
+        ("she's cut herself down her arm and there's a lot of blood", "suicidal"),
+        ("I burned myself on the iron on purpose", "suicidal"),
+        ("i dont want to live on baclofen or at all anymore", "suicidal"),
+        ("I can't breathe through my nose, my throat feels like it's closing", "breathing"),
+        ("i cant breathe through my nose , or my mouth", "breathing"),
+        ("found dad at his computer totally unresponsive", "unresponsive"),
+        ("he is on the phone now unresponsive", "unresponsive"),
+        ("I think this is an overdose", "overdose_taken"),
+        ("he keeps talking but it doesn't make sense", "confusion"),
+        ("would a seizure be this long, it's been 6 minutes", "seizure"),
+        ("can you get seizures from stopping? he just had one", "seizure"),
+        ("they warned us about fits and he had one an hour ago", "seizure"),
+        ("the leaflet mentions suicidal thoughts, I have those every day now", "suicidal"),
+        ("neither he cant breathe", "breathing"),
+        ("I wonder if he took too much, unresponsive and breathing slowly", "unresponsive"),
+        ("if he missed doses, seizures and hallucinations have started", "seizure"),
+        ("he won\u2019t wake up", "unresponsive"),
+        ("he has no pulse", "unresponsive"),
+        ("he's not moving or breathing", "breathing"),
+        ("he can't catch his breath", "breathing"),
+    ],
+)
+def test_emergencies_a_review_found_hidden_stay_red_flags(findings, text, red_flag):
+    assert (red_flag, PRESENT) in {(f["id"], f["assertion"]) for f in findings(text)}
+
+
+@pytest.mark.parametrize(
+    "text, event",
+    [
+        ("my pump refill was due on monday but they cancelled it and now I'm itchy and stiff", "pump_problem"),
+        ("he took an extra 8 tablets as the doctor said he could have extra", "took_too_much"),
+    ],
+)
+def test_what_happened_stays_read_beside_those_wordings(findings, text, event):
+    assert event in {f["id"] for f in findings(text) if f["assertion"] == PRESENT}

@@ -78,7 +78,7 @@ def test_a_message_in_another_language_is_not_understood_whatever_the_classifier
     "text, words",
     [
         ("j'ai arrêté le baclofène et j'ai de la fièvre 39", "fievre"),
-        ("mi esposo tiene convulsiones desde ayer", "convulsi"),
+        ("mi esposo tiene convulsiones desde ayer", "convulsion"),
         ("Tengo fiebre y estoy confundido desde que dejé el baclofeno", "fiebre, confundid"),
         ("Mein Mann ist verwirrt und hat Fieber seit gestern", "verwirrt, fieber"),
     ],
@@ -90,6 +90,28 @@ def test_a_red_flag_named_in_another_language_is_an_emergency(findings, text, wo
     (entity,) = message.get("entities")
     assert (entity["value"], entity["role"], entity["text"]) == ("possible_red_flag", "present", words)
     assert is_emergency_alone(message.get("entities"))
+
+
+@pytest.mark.parametrize(
+    "text, symptom",
+    [
+        ("mi esposo no respira", "possible_red_flag"),  # Portuguese 0.54, Spanish 0.45: not English
+        ("mi esposo tiene spasms y fiebre alta y convulsiones", "possible_red_flag"),  # an English word in it
+        ("quiero morir, no aguanto más", "suicidal"),  # with the crisis line
+        ("ich will mich umbringen, es geht nicht mehr", "suicidal"),
+    ],
+)
+def test_red_flags_in_another_language_are_read_when_it_is_probably_not_english(findings, text, symptom):
+    """A review of the change (2026-12-01): short Spanish and a message with an English word were missed."""
+    message = routed(findings, text, "deny")
+    assert message.get(INTENT)["name"] == "red_flag"
+    assert symptom in {e["value"] for e in message.get("entities")}
+
+
+def test_english_words_the_lexicon_read_are_not_read_again_as_another_language(findings):
+    """ "seizure? no. confusion? no." is named German; "confus" is a French word start."""
+    message = routed(findings, "seizure? no. confusion? no.", "deny")
+    assert message.get(INTENT)["name"] == "deny"
 
 
 def test_english_with_findings_is_never_taken_for_another_language(findings):
