@@ -20,16 +20,16 @@ TARGET_SENSITIVITY = 0.95
 TARGET_UNDER = 0.05
 TARGET_OVER = 0.15
 # What the bot gives now (README, "Words the bot has not seen", at the commit it names, threshold
-# 0.498 at 30 %): emergencies caught in their turn, other statements under-triaged, over-triaged.
+# 0.503 at 30 %): emergencies caught in their turn, other statements under-triaged, over-triaged.
 # The first runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
 # data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40);
 # frozen_5 23, 1, 24 (3f26b9b); frozen_6 28, 4, 27 (2ea2b12). The threshold moves with the training
 # data, and with it one or two statements near it.
 FLOORS = {
-    "frozen": (29, 7, 24),
-    "frozen_2": (36, 2, 34),
-    "frozen_3": (48, 3, 35),
-    "frozen_4": (27, 2, 22),
+    "frozen": (29, 8, 25),
+    "frozen_2": (37, 2, 34),
+    "frozen_3": (48, 3, 33),
+    "frozen_4": (27, 2, 21),
     "frozen_5": (24, 1, 24),
     "frozen_6": (28, 4, 27),
 }
