@@ -90,7 +90,8 @@ class FindingMatcher:
                 patterns += self._patterns(nlp, getattr(item, "exact", ()), with_lemmas=False)
                 self._matcher.add(f"{label}|{item.id}", patterns)
                 if getattr(item, "not_when", ()):
-                    self._matcher.add(f"{NOT_WHEN}|{item.id}", self._patterns(nlp, item.not_when, with_lemmas=True))
+                    # As written, not by lemma: "refill is due next week" must not take "was due" (a review).
+                    self._matcher.add(f"{NOT_WHEN}|{item.id}", self._patterns(nlp, item.not_when, with_lemmas=False))
                 self._number_rules += [(label, item.id, r) for r in getattr(item, "numbers", ())]
 
     def _patterns(self, nlp: Language, phrases: Iterable[str], with_lemmas: bool) -> List[List[Dict[str, object]]]:
