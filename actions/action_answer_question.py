@@ -24,7 +24,7 @@ class ActionAnswerQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = load_answers().get(str(intent))
         if answer is None:
-            utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "", tracker)
+            utter_not_understood(dispatcher, tracker)
             return events
         numbers = numbers_for(tracker)
         text = answer.text.format(emergency_number=numbers.emergency_number)

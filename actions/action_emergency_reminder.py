@@ -23,11 +23,10 @@ from bot.names import ActionName, Intent, Response, Slot
 from bot.nlu.thresholds import HELP_CONFIDENCE
 from bot.triage import triage_payload
 
-# Only a confident `help_arrived` is taken for help that has come (bot/nlu/thresholds.py). A
-# message with a red flag in it never gets here (the router makes it `red_flag`: the whole advice again).
-
 
 def help_said_to_have_come(tracker: Tracker) -> bool:
+    """A confident `help_arrived` (bot/nlu/thresholds.py). A message with a red flag in it never gets
+    here (the router makes it `red_flag`: the whole advice again)."""
     intent = (tracker.latest_message or {}).get("intent") or {}
     return intent.get("name") == Intent.HELP_ARRIVED and float(intent.get("confidence") or 0.0) >= HELP_CONFIDENCE
 

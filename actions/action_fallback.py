@@ -28,8 +28,7 @@ class ActionFallback(Action):
         said = screen_yes_said_again(dispatcher, tracker)
         if said:  # "some of those are happening now, talk again in 30 min": the signs first (a review)
             return said
-        text = (tracker.latest_message or {}).get("text") or ""
-        moved_to = hours_in(text)
+        moved_to = hours_in((tracker.latest_message or {}).get("text") or "")
         if (
             moved_to is not None
             and pending_checkins(tracker)
@@ -38,7 +37,7 @@ class ActionFallback(Action):
             # "make it tomorrow instead" while a check-in waits: the NLU has no intent for a bare
             # time (teaching it one moved the learned layer's threshold), so it is read here.
             return schedule_checkin(dispatcher, tracker, moved_to)
-        utter_not_understood(dispatcher, (tracker.latest_message or {}).get("text") or "", tracker)
+        utter_not_understood(dispatcher, tracker)
         if tracker.active_loop_name:
             # In the assessment the rules run the form again, which asks its question again.
             # Reverting the turn here would also undo that rule's trigger: the question was

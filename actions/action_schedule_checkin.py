@@ -47,7 +47,7 @@ class ActionScheduleCheckin(Action):
         if intent == Intent.NLU_FALLBACK and asked is None:
             # A reply to the offer that is neither yes, no nor a time: not understood, as anywhere
             # else (safety net first). The offer closes; "check on me in 2 hours" still works.
-            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher, text, tracker)) + [
+            return (emergency_if_needed(dispatcher, tracker) or _not_understood(dispatcher, tracker)) + [
                 SlotSet(Slot.CHECKIN_OFFERED, False)
             ]
         return schedule_checkin(dispatcher, tracker, asked or tracker.get_slot(Slot.CHECKIN_SUGGESTED_HOURS))
@@ -76,6 +76,6 @@ def schedule_checkin(
     return events
 
 
-def _not_understood(dispatcher: CollectingDispatcher, text: Text, tracker: Tracker) -> List[Dict[Text, Any]]:
-    utter_not_understood(dispatcher, text, tracker)
+def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    utter_not_understood(dispatcher, tracker)
     return []

@@ -51,17 +51,17 @@ def region_said(texts: Iterable[str], deployment: Optional[str] = None) -> Optio
     crisis line stays.
     """
     data = regions()["regions"]
-    places: List[str] = []
-    numbers: List[str] = []
+    place: Optional[str] = None
+    number: Optional[str] = None
     for text in texts:
         lowered = (text or "").lower()
-        for kind, found_in_text in (
-            (places, [(m.start(), r) for p, r, is_place in _cues() if is_place for m in p.finditer(lowered)]),
-            (numbers, [(m.start(), r) for p, r, is_place in _cues() if not is_place for m in p.finditer(lowered)]),
-        ):
-            if found_in_text:
-                kind.append(max(found_in_text)[1])
-    found = places[-1] if places else numbers[-1] if numbers else None
+        # In text order, so the latest cue of each kind is the one kept.
+        for _, region, is_place in sorted((m.start(), r, p) for c, r, p in _cues() for m in c.finditer(lowered)):
+            if is_place:
+                place = region
+            else:
+                number = region
+    found = place or number
     if found and deployment in data and data[deployment]["emergency_number"] == data[found]["emergency_number"]:
         return deployment
     return found

@@ -112,39 +112,38 @@ async def findings_in(text: Text, agent: Any = None) -> List[Finding]:
     return findings_of_text(text)
 
 
-async def earlier_turns(agent: Any, sender_id: Text) -> Tuple[List[List[Finding]], Optional[Text]]:
-    """The findings of the conversation so far and the route slot, from the tracker store (if it answers)."""
+async def stored_tracker(agent: Any, sender_id: Optional[Text]) -> Any:
+    """The conversation so far from the tracker store, or None (no store, no conversation, or the
+    store failed: the message is then judged alone)."""
     store = getattr(agent, "tracker_store", None)
-    if store is None:
-        return [], None
+    if not sender_id or store is None:
+        return None
     try:
-        tracker = await store.retrieve(sender_id)
+        return await store.retrieve(sender_id)
     except Exception:  # noqa: BLE001 (the store may be what failed)
         logger.exception("the conversation could not be read; judging the message alone")
-        return [], None
+        return None
+
+
+def earlier_turns(tracker: Any) -> Tuple[List[List[Finding]], Optional[Text]]:
+    """The findings of the conversation so far and the route slot (none without a tracker)."""
     if tracker is None:
         return [], None
     return findings_by_turn([e.as_dict() for e in tracker.events]), tracker.get_slot(Slot.ROUTE)
 
 
-async def emergency_in(text: Text, agent: Any = None, sender_id: Optional[Text] = None) -> Optional[Assessment]:
-    """The triage of the conversation so far with this text, if it is an emergency (same rules as the actions)."""
-    turns, route = await earlier_turns(agent, sender_id) if sender_id else ([], None)
+async def emergency_in(text: Text, agent: Any = None, tracker: Any = None) -> Optional[Assessment]:
+    """The triage of the conversation so far (`tracker`) with this text, if it is an emergency (same
+    rules as the actions)."""
+    turns, route = earlier_turns(tracker)
     assessment = assess(situation_from_turns([*turns, await findings_in(text, agent)], route_slot=route))
     return assessment if assessment.is_emergency else None
 
 
-async def numbers_said(text: Text, agent: Any = None, sender_id: Optional[Text] = None) -> RegionNumbers:
+def numbers_said(text: Text, tracker: Any = None) -> RegionNumbers:
     """The deployment's numbers, or those of the region the person said they are in (bot/regions.py),
-    read from the conversation so far (if the tracker store answers) and this text."""
-    texts: List[Text] = []
-    store = getattr(agent, "tracker_store", None)
-    if sender_id and store is not None:
-        try:
-            tracker = await store.retrieve(sender_id)
-            texts = [str(e.text or "") for e in (tracker.events if tracker else []) if isinstance(e, UserUttered)]
-        except Exception:  # noqa: BLE001 (the store may be what failed)
-            logger.exception("the conversation could not be read; the region is read from the message alone")
+    read from the conversation so far (`tracker`) and this text."""
+    texts = [str(e.text or "") for e in (tracker.events if tracker else []) if isinstance(e, UserUttered)]
     return region_numbers(said=region_said([*texts, text], deployment_region()))
 
 
@@ -275,7 +274,7 @@ async def advice_then(output: OutputChannel, sender_id: Text, text: Text, agent:
     For the turns the guard answers without Rasa: the database failed, the sender is too fast.
     """
     assessment = await emergency_in(clean_text(text), agent) if text.strip() else None
-    numbers = region_numbers(said=region_said([text], deployment_region()))
+    numbers = numbers_said(text)
     if assessment is not None:
         for m in emergency_messages(assessment, agent, numbers):
             await output.send_response(sender_id, m)
@@ -314,8 +313,9 @@ async def answer_when_silent(
 ) -> None:
     """The turn produced no reply: the emergency advice if due (the conversation so far), else an apology."""
     logger.error("the bot produced no reply for a message (action server down or failed?)")
-    assessment = await emergency_in(text, agent, conversation or sender_id) if text.strip() else None
-    numbers = await numbers_said(text, agent, conversation or sender_id)
+    tracker = await stored_tracker(agent, conversation or sender_id)  # read once, for both
+    assessment = await emergency_in(text, agent, tracker) if text.strip() else None
+    numbers = numbers_said(text, tracker)
     if assessment is not None:
         messages = emergency_messages(assessment, agent, numbers)
     else:

@@ -20,7 +20,7 @@ from bot.nlp.amounts import amount_taken, carries_mg
 LABELS = {"symptoms": "SYMPTOM", "routes": "ROUTE", "events": "EVENT"}
 # Symptoms that win any overlap with another match (see `select_spans`).
 RED_FLAG_SEVERITIES = ("red_flag", "pump_red_flag")
-# The match label of a symptom's `not_when` wordings: they only cancel that symptom's matches inside them.
+# The match label of an item's `not_when` wordings: they only cancel that item's matches inside them.
 NOT_WHEN = "NOT_WHEN"
 # The doc's span group of the `not_when` wordings that cancelled a match.
 NOT_WHEN_SPANS = "not_when"
