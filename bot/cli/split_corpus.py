@@ -1,6 +1,6 @@
 """Split collected real-language statements into a frozen test part and a development part.
 
-    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3|4|5|6]
+    python -m bot.cli.split_corpus COLLECTED.yml [...] [--frozen-share 0.35] [--seed 20261130] [--batch 2|3|4|5|6|7]
 
 Run once, before anything is built on the corpus: the frozen part (data/real_language/frozen.yml)
 is never used to train, tune a threshold or extend the lexicon; the development part
@@ -25,12 +25,14 @@ from bot.corpus import (
     DEV_2_FILE,
     DEV_3_FILE,
     DEV_4_FILE,
+    DEV_5_FILE,
     DEV_FILE,
     FROZEN_2_FILE,
     FROZEN_3_FILE,
     FROZEN_4_FILE,
     FROZEN_5_FILE,
     FROZEN_6_FILE,
+    FROZEN_7_FILE,
     FROZEN_FILE,
     FROZEN_FILES,
     Statement,
@@ -57,6 +59,7 @@ BATCHES = {
     4: ("ro", FROZEN_4_FILE, None),
     5: ("rp", FROZEN_5_FILE, DEV_3_FILE),
     6: ("rq", FROZEN_6_FILE, DEV_4_FILE),
+    7: ("rr", FROZEN_7_FILE, DEV_5_FILE),
 }
 
 
