@@ -23,8 +23,8 @@ TARGET_OVER = 0.15
 # 0.503 at 30 %): emergencies caught in their turn, other statements under-triaged, over-triaged.
 # The first runs were: frozen 29, 8, 25 and frozen_2 36, 6, 27 (before 9 repeats were removed, see
 # data/real_language/README.md); frozen_3 45, 3, 36 (e772946); frozen_4 25, 2, 22 (8adab40);
-# frozen_5 23, 1, 24 (3f26b9b); frozen_6 28, 4, 27 (2ea2b12). The threshold moves with the training
-# data, and with it one or two statements near it.
+# frozen_5 23, 1, 24 (3f26b9b); frozen_6 28, 4, 27 (2ea2b12); frozen_7 24, 0, 33 (3f63469).
+# The threshold moves with the training data, and with it one or two statements near it.
 FLOORS = {
     "frozen": (29, 8, 25),
     "frozen_2": (37, 2, 34),
@@ -32,6 +32,7 @@ FLOORS = {
     "frozen_4": (27, 2, 21),
     "frozen_5": (24, 1, 24),
     "frozen_6": (28, 4, 27),
+    "frozen_7": (24, 0, 33),  # its first run, at 3f63469 (ninth session)
 }
 FILES = {path.stem: path for path in FROZEN_FILES}
 _scored: Dict[str, Figures] = {}
@@ -59,7 +60,7 @@ def test_the_frozen_part_is_no_worse_than_it_is_now(bot_url, part):
 
 
 @pytest.mark.parametrize("part", sorted(FLOORS))
-@pytest.mark.xfail(strict=True, reason="not met: under-triage up to 0.12, over-triage 0.41-0.68 (README)")
+@pytest.mark.xfail(strict=True, reason="not met: under-triage up to 0.12, over-triage 0.41-0.75 (README)")
 def test_the_frozen_part_meets_the_target(bot_url, part):
     figures_now = real(bot_url, part)
     assert figures_now.sensitivity >= TARGET_SENSITIVITY

@@ -52,6 +52,24 @@ def test_a_past_red_flag_stays_in_the_past(findings, text):
     assert [f["assertion"] for f in findings(text) if f["kind"] == "symptom"] == ["historical"]
 
 
+@pytest.mark.parametrize(
+    "text, symptom, expected",
+    [
+        # development parts, 2026-12-01: an age or a school year long past
+        ("i remember when i was 19 i took 24 of those pills", "overdose_taken", "historical"),
+        ("in the ninth grade my best friend attempted suicide", "suicidal", "historical"),
+        ("when i was in high school i had seizures", "seizure", "historical"),
+        ("last summer my husband had a terrifying night of hallucinations", "hallucinations", "historical"),
+        # a time, not an age; and the present still ends the reach
+        ("when i was 10 minutes late for my dose i got a seizure", "seizure", "present"),
+        ("when i was 12 days off baclofen i started hallucinating", "hallucinations", "present"),
+        ("as a teen i had fits, now i am seeing things", "hallucinations", "present"),
+    ],
+)
+def test_an_age_or_school_year_long_past_is_history(findings, text, symptom, expected):
+    assert {f["id"]: f["assertion"] for f in findings(text)}[symptom] == expected
+
+
 def test_a_present_verb_keeps_the_caregiver_who_said_it(findings):
     """The cue is the verb only: a longer "he is" would replace the "he" that marks someone else."""
     (fever,) = [f for f in findings("his pump went in years ago he is burning up") if f["id"] == "fever"]

@@ -222,6 +222,10 @@ def test_not_having_had_any_is_a_stop_only_of_the_medicine(findings, text, stopp
         ("I began to feel my tongue block my airways", "breathing"),
         ("my breathing became completely compromised", "breathing"),
         ("baclofen makes me feel drunk", "dizziness"),
+        # development part dev_5 (2026-12-01)
+        ("I want to sleep. It doesn't matter if I wake up.", "suicidal"),
+        ("honestly i dont care if i never wake up", "suicidal"),
+        ("I wouldn't mind if I didn't wake up tomorrow", "suicidal"),
     ],
 )
 def test_lay_words_for_red_flags_and_what_happened(findings, text, expected):
@@ -272,6 +276,8 @@ def test_ordinary_talk_is_not_read_as_these(findings, text, not_found):
         ("I drink 3 energy drinks a day", set()),
         ("i have had botox shots", set()),
         ("the spasms fade away after an hour", {"spasticity"}),
+        ("it doesn't matter if i wake up early, i take it at 8", set()),
+        ("i don't care if i wake up early as long as i sleep", set()),
     ],
 )
 def test_words_that_mean_something_else_are_not_the_symptom(findings, text, expected):
